@@ -1,0 +1,82 @@
+//! Keywords as Macie reads them: case-insensitive, a space also matching `_`, `-` or nothing,
+//! and only as a whole term (so `sin` is not found in `using`).
+
+/// A keyword and the spellings Macie also accepts for it (macie.md §1.1).
+pub fn keyword_variants(keyword: &str) -> Vec<String> {
+    let k = keyword.trim().to_lowercase();
+    let mut out = vec![k.clone()];
+    if k.contains(' ') {
+        for sep in ["_", "-", ""] {
+            out.push(k.replace(' ', sep));
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// Whether the keyword found at `start..end` of `text` stands as a term of its own: not glued
+/// to letters or digits on either side, except across a camelCase boundary (`customerSsn`).
+pub fn is_term(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let first = text[start..end].chars().next();
+    let last = text[start..end].chars().next_back();
+    let after = text[end..].chars().next();
+    let ok_before = match (before, first) {
+        (None, _) => true,
+        (Some(b), Some(f)) => {
+            !b.is_alphanumeric() || !f.is_alphanumeric() || (b.is_lowercase() && f.is_uppercase())
+        }
+        _ => true,
+    };
+    let ok_after = match (last, after) {
+        (_, None) => true,
+        (Some(l), Some(a)) => {
+            !a.is_alphanumeric() || !l.is_alphanumeric() || (l.is_lowercase() && a.is_uppercase())
+        }
+        _ => true,
+    };
+    ok_before && ok_after
+}
+
+/// Number of characters between two byte offsets (`a <= b`), for the 30-character window.
+pub fn char_gap(text: &str, a: usize, b: usize) -> usize {
+    let s = &text.as_bytes()[a..b];
+    if s.is_ascii() {
+        s.len()
+    } else {
+        text[a..b].chars().count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaced_keywords_get_joined_variants() {
+        assert_eq!(
+            keyword_variants("Social Security"),
+            vec!["social security", "social_security", "social-security", "socialsecurity"]
+        );
+        assert_eq!(keyword_variants("ssn"), vec!["ssn"]);
+    }
+
+    #[test]
+    fn terms_need_boundaries() {
+        let t = "using sin: customer_ssn customerSsn ssn1";
+        assert!(!is_term(t, 2, 5), "sin inside using");
+        assert!(is_term(t, 6, 9));
+        let p = t.find("_ssn").unwrap() + 1;
+        assert!(is_term(t, p, p + 3), "snake_case");
+        let p = t.find("Ssn").unwrap();
+        assert!(is_term(t, p, p + 3), "camelCase");
+        let p = t.rfind("ssn").unwrap();
+        assert!(!is_term(t, p, p + 3), "glued to a digit");
+    }
+
+    #[test]
+    fn gap_counts_characters() {
+        let t = "clé: 123";
+        assert_eq!(char_gap(t, 0, t.find('1').unwrap()), 5);
+    }
+}

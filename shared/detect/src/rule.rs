@@ -1,0 +1,235 @@
+//! Identifiers as data: the YAML rule files under `shared/detect/rules/`, embedded at build
+//! time, and their compiled form.
+
+use std::collections::HashSet;
+
+use regex::Regex;
+use serde::Deserialize;
+use sluice_finding::{Category, Severity, SeverityRow, SeverityRule};
+
+use crate::keywords::keyword_variants;
+use crate::validators::{self, Validator};
+use crate::DetectError;
+
+/// Where a rule comes from, which decides its ID prefix and how it is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// One of Macie's managed data identifiers, by Macie's ID.
+    Managed,
+    /// One of Sluice's own identifiers (`SLUICE_*`), for data Macie has no identifier for.
+    Sluice,
+    /// A custom data identifier from the configuration file.
+    Custom,
+}
+
+/// A text a rule is tested on: plain free text, or a value with its structured context
+/// (a column header, the elements of a JSON path).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Example {
+    Text(String),
+    WithContext { text: String, context: Vec<String> },
+}
+
+impl Example {
+    pub fn text(&self) -> &str {
+        match self {
+            Example::Text(t) => t,
+            Example::WithContext { text, .. } => text,
+        }
+    }
+    pub fn context(&self) -> Vec<&str> {
+        match self {
+            Example::Text(_) => Vec::new(),
+            Example::WithContext { context, .. } => context.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// One rule as written in a rule file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Macie's ID, or `SLUICE_…` for Sluice's own. Several rules may share one ID (variants
+    /// of one identifier, such as a phone number with a keyword or with a country code).
+    pub id: String,
+    pub name: String,
+    pub category: Category,
+    /// Severity for 1, 2–99 and 100+ occurrences (Macie's matrix, macie.md §5.3).
+    pub severity: [Severity; 3],
+    /// Rust `regex` syntax. A named group `value` marks the part that is validated,
+    /// suppressed, allow-listed and located; without it the whole match is the value.
+    pub pattern: String,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Defaults to true when `keywords` is not empty.
+    #[serde(default)]
+    pub keyword_required: Option<bool>,
+    /// Literals (case-insensitive) one of which occurs in every match: the prefilter for a
+    /// rule that needs no keyword. A rule with neither keywords nor anchors is scanned by the
+    /// fused pass of all unanchored rules.
+    #[serde(default)]
+    pub anchors: Vec<String>,
+    #[serde(default)]
+    pub validator: Option<String>,
+    /// Values never reported (documentation examples, issuer test numbers), compared on
+    /// their letters and digits only, case-insensitively.
+    #[serde(default)]
+    pub suppress: Vec<String>,
+    /// Drop a match when a match of one of these IDs overlaps it (for example the
+    /// no-keyword credit card rule yields to the keyword one).
+    #[serde(default)]
+    pub yields_to: Vec<String>,
+    /// Longest match in bytes, which bounds the window searched around a keyword or anchor.
+    #[serde(default = "default_max_len")]
+    pub max_len: usize,
+    /// Matches may span lines (private keys).
+    #[serde(default)]
+    pub multiline: bool,
+    /// In Macie's RECOMMENDED set (macie.md §1.6).
+    #[serde(default)]
+    pub recommended: bool,
+    /// Off unless selected by name (for example IPv4 addresses).
+    #[serde(default = "yes")]
+    pub enabled_by_default: bool,
+    pub examples: Vec<Example>,
+    pub negative_examples: Vec<Example>,
+}
+
+fn default_max_len() -> usize {
+    128
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+struct RuleFile {
+    rules: Vec<RuleSpec>,
+}
+
+/// The rule files, embedded by `build.rs` (one `(file name, contents)` per `rules/*.yaml`).
+const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+/// Every built-in rule spec, in file order.
+pub fn builtin_specs() -> Result<Vec<RuleSpec>, DetectError> {
+    let mut specs = Vec::new();
+    for (file, text) in EMBEDDED {
+        let parsed: RuleFile = serde_yaml_ng::from_str(text)
+            .map_err(|e| DetectError::Rules(format!("{file}: {e}")))?;
+        specs.extend(parsed.rules);
+    }
+    Ok(specs)
+}
+
+/// Keyword requirement of a custom identifier: Macie's "keyword precedes the match within
+/// `maximumMatchDistance`" rather than the managed identifiers' 30-character window.
+#[derive(Debug, Clone)]
+pub struct CustomTerms {
+    pub ignore_words: Vec<String>,
+    pub max_match_distance: usize,
+}
+
+/// A rule ready to run.
+#[derive(Debug)]
+pub struct CompiledRule {
+    pub id: String,
+    pub name: String,
+    pub category: Category,
+    pub origin: Origin,
+    pub severity: SeverityRule,
+    pub regex: Regex,
+    pub(crate) value_group: Option<usize>,
+    pub keywords: Vec<String>,
+    pub keyword_required: bool,
+    pub anchors: Vec<String>,
+    pub validator: Option<(String, Validator)>,
+    pub(crate) suppress: HashSet<String>,
+    pub yields_to: Vec<String>,
+    pub max_len: usize,
+    pub multiline: bool,
+    pub recommended: bool,
+    pub enabled_by_default: bool,
+    pub(crate) custom: Option<CustomTerms>,
+}
+
+impl CompiledRule {
+    pub fn from_spec(spec: &RuleSpec) -> Result<CompiledRule, DetectError> {
+        let origin = if spec.id.starts_with("SLUICE_") { Origin::Sluice } else { Origin::Managed };
+        let err = |field: &str, msg: String| DetectError::Rule { id: spec.id.clone(), field: field.into(), msg };
+        let regex = Regex::new(&spec.pattern).map_err(|e| err("pattern", e.to_string()))?;
+        let value_group = regex.capture_names().position(|n| n == Some("value"));
+        let validator = match &spec.validator {
+            None => None,
+            Some(name) => Some((
+                name.clone(),
+                validators::lookup(name).ok_or_else(|| err("validator", format!("unknown validator `{name}`")))?,
+            )),
+        };
+        let keyword_required = spec.keyword_required.unwrap_or(!spec.keywords.is_empty());
+        if keyword_required && spec.keywords.is_empty() {
+            return Err(err("keywords", "keyword_required is true but no keywords are listed".into()));
+        }
+        if spec.examples.len() < 2 || spec.negative_examples.len() < 2 {
+            return Err(err("examples", "every rule needs at least 2 examples and 2 negative_examples".into()));
+        }
+        Ok(CompiledRule {
+            id: spec.id.clone(),
+            name: spec.name.clone(),
+            category: spec.category,
+            origin,
+            severity: SeverityRule::Matrix(SeverityRow(spec.severity)),
+            regex,
+            value_group,
+            keywords: spec.keywords.iter().flat_map(|k| keyword_variants(k)).collect(),
+            keyword_required,
+            anchors: spec.anchors.clone(),
+            validator,
+            suppress: spec.suppress.iter().map(|s| normalize_value(s)).collect(),
+            yields_to: spec.yields_to.clone(),
+            max_len: spec.max_len,
+            multiline: spec.multiline,
+            recommended: spec.recommended,
+            enabled_by_default: spec.enabled_by_default,
+            custom: None,
+        })
+    }
+
+    /// The span of the value inside a regex match: the `value` group when the rule has one.
+    pub(crate) fn value_span(&self, caps: &regex::Captures<'_>) -> Option<(usize, usize)> {
+        let m = match self.value_group {
+            Some(i) => caps.get(i)?,
+            None => caps.get(0)?,
+        };
+        Some((m.start(), m.end()))
+    }
+
+    /// Validator, suppressions and Sluice's global rule that all-zero IDs are placeholders.
+    pub(crate) fn accepts_value(&self, value: &str) -> bool {
+        if let Some((_, validate)) = &self.validator {
+            if !validate(value) {
+                return false;
+            }
+        }
+        let norm = normalize_value(value);
+        if !self.suppress.is_empty() && self.suppress.contains(&norm) {
+            return false;
+        }
+        let digits = norm.bytes().filter(u8::is_ascii_digit).count();
+        if self.origin == Origin::Managed && digits >= 4 && norm.bytes().all(|b| b == b'0') {
+            return false;
+        }
+        true
+    }
+
+    /// Custom identifiers drop a match that contains an ignore word (case-sensitive).
+    pub(crate) fn ignored(&self, matched: &str) -> bool {
+        self.custom.as_ref().is_some_and(|c| c.ignore_words.iter().any(|w| matched.contains(w.as_str())))
+    }
+}
+
+/// Letters and digits only, upper-cased: how suppressions and allow-list texts compare.
+pub(crate) fn normalize_value(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
+}
