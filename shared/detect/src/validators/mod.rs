@@ -8,6 +8,7 @@ mod contact;
 mod credentials;
 mod financial;
 mod health;
+mod names;
 mod national;
 mod secrets;
 
@@ -21,6 +22,7 @@ const TABLES: &[&[(&str, Validator)]] = &[
     credentials::VALIDATORS,
     financial::VALIDATORS,
     health::VALIDATORS,
+    names::VALIDATORS,
     national::VALIDATORS,
     secrets::VALIDATORS,
 ];
