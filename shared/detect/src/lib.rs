@@ -4,11 +4,15 @@
 //! matches come out as identifier, byte span and at most a keyed-hash fingerprint. The
 //! matched text itself never leaves this crate.
 
+pub mod config;
+pub mod engine;
 pub mod keywords;
 pub mod reference;
 pub mod rule;
 pub mod validators;
 
+pub use config::{AllowList, DetectionConfig, Selector};
+pub use engine::{ContextHits, Engine, Match};
 pub use rule::{builtin_specs, CompiledRule, Example, Origin, RuleSpec};
 
 /// Macie's keyword window for managed identifiers: 30 characters, inclusive (macie.md §1.1).

@@ -116,8 +116,8 @@ const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_r
 pub fn builtin_specs() -> Result<Vec<RuleSpec>, DetectError> {
     let mut specs = Vec::new();
     for (file, text) in EMBEDDED {
-        let parsed: RuleFile = serde_yaml_ng::from_str(text)
-            .map_err(|e| DetectError::Rules(format!("{file}: {e}")))?;
+        let parsed: RuleFile =
+            serde_yaml_ng::from_str(text).map_err(|e| DetectError::Rules(format!("{file}: {e}")))?;
         specs.extend(parsed.rules);
     }
     Ok(specs)
@@ -157,14 +157,16 @@ pub struct CompiledRule {
 impl CompiledRule {
     pub fn from_spec(spec: &RuleSpec) -> Result<CompiledRule, DetectError> {
         let origin = if spec.id.starts_with("SLUICE_") { Origin::Sluice } else { Origin::Managed };
-        let err = |field: &str, msg: String| DetectError::Rule { id: spec.id.clone(), field: field.into(), msg };
+        let err =
+            |field: &str, msg: String| DetectError::Rule { id: spec.id.clone(), field: field.into(), msg };
         let regex = Regex::new(&spec.pattern).map_err(|e| err("pattern", e.to_string()))?;
         let value_group = regex.capture_names().position(|n| n == Some("value"));
         let validator = match &spec.validator {
             None => None,
             Some(name) => Some((
                 name.clone(),
-                validators::lookup(name).ok_or_else(|| err("validator", format!("unknown validator `{name}`")))?,
+                validators::lookup(name)
+                    .ok_or_else(|| err("validator", format!("unknown validator `{name}`")))?,
             )),
         };
         let keyword_required = spec.keyword_required.unwrap_or(!spec.keywords.is_empty());
@@ -172,7 +174,10 @@ impl CompiledRule {
             return Err(err("keywords", "keyword_required is true but no keywords are listed".into()));
         }
         if spec.examples.len() < 2 || spec.negative_examples.len() < 2 {
-            return Err(err("examples", "every rule needs at least 2 examples and 2 negative_examples".into()));
+            return Err(err(
+                "examples",
+                "every rule needs at least 2 examples and 2 negative_examples".into(),
+            ));
         }
         Ok(CompiledRule {
             id: spec.id.clone(),

@@ -2,11 +2,8 @@
 
 use super::{digits, Validator};
 
-pub(super) const VALIDATORS: &[(&str, Validator)] = &[
-    ("luhn", |v| luhn(&digits(v))),
-    ("verhoeff", |v| verhoeff(&digits(v))),
-    ("iban", iban),
-];
+pub(super) const VALIDATORS: &[(&str, Validator)] =
+    &[("luhn", |v| luhn(&digits(v))), ("verhoeff", |v| verhoeff(&digits(v))), ("iban", iban)];
 
 /// Luhn (ISO/IEC 7812-1): card numbers, SIN, SUBE, NPI (with its prefix), IMEI.
 pub fn luhn(d: &[u8]) -> bool {
@@ -31,7 +28,7 @@ pub fn luhn(d: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 const VERHOEFF_D: [[u8; 10]; 10] = [
@@ -88,23 +85,92 @@ pub fn mod97(s: &str) -> bool {
 /// The IBAN length of each country that has one (ISO 13616 registry).
 pub fn iban_length(country: &str) -> Option<usize> {
     const LENGTHS: &[(&str, usize)] = &[
-        ("AD", 24), ("AE", 23), ("AL", 28), ("AT", 20), ("AZ", 28), ("BA", 20), ("BE", 16), ("BG", 22),
-        ("BH", 22), ("BR", 29), ("BY", 28), ("CH", 21), ("CR", 22), ("CY", 28), ("CZ", 24), ("DE", 22),
-        ("DK", 18), ("DO", 28), ("EE", 20), ("EG", 29), ("ES", 24), ("FI", 18), ("FO", 18), ("FR", 27),
-        ("GB", 22), ("GE", 22), ("GI", 23), ("GL", 18), ("GR", 27), ("GT", 28), ("HR", 21), ("HU", 28),
-        ("IE", 22), ("IL", 23), ("IQ", 23), ("IS", 26), ("IT", 27), ("JO", 30), ("KW", 30), ("KZ", 20),
-        ("LB", 28), ("LC", 32), ("LI", 21), ("LT", 20), ("LU", 20), ("LV", 21), ("MC", 27), ("MD", 24),
-        ("ME", 22), ("MK", 19), ("MR", 27), ("MT", 31), ("MU", 30), ("NL", 18), ("NO", 15), ("PK", 24),
-        ("PL", 28), ("PS", 29), ("PT", 25), ("QA", 29), ("RO", 24), ("RS", 22), ("SA", 24), ("SC", 31),
-        ("SE", 24), ("SI", 19), ("SK", 24), ("SM", 27), ("SN", 28), ("ST", 25), ("SV", 28), ("TL", 23),
-        ("TN", 24), ("TR", 26), ("UA", 29), ("VA", 22), ("VG", 24), ("XK", 20),
+        ("AD", 24),
+        ("AE", 23),
+        ("AL", 28),
+        ("AT", 20),
+        ("AZ", 28),
+        ("BA", 20),
+        ("BE", 16),
+        ("BG", 22),
+        ("BH", 22),
+        ("BR", 29),
+        ("BY", 28),
+        ("CH", 21),
+        ("CR", 22),
+        ("CY", 28),
+        ("CZ", 24),
+        ("DE", 22),
+        ("DK", 18),
+        ("DO", 28),
+        ("EE", 20),
+        ("EG", 29),
+        ("ES", 24),
+        ("FI", 18),
+        ("FO", 18),
+        ("FR", 27),
+        ("GB", 22),
+        ("GE", 22),
+        ("GI", 23),
+        ("GL", 18),
+        ("GR", 27),
+        ("GT", 28),
+        ("HR", 21),
+        ("HU", 28),
+        ("IE", 22),
+        ("IL", 23),
+        ("IQ", 23),
+        ("IS", 26),
+        ("IT", 27),
+        ("JO", 30),
+        ("KW", 30),
+        ("KZ", 20),
+        ("LB", 28),
+        ("LC", 32),
+        ("LI", 21),
+        ("LT", 20),
+        ("LU", 20),
+        ("LV", 21),
+        ("MC", 27),
+        ("MD", 24),
+        ("ME", 22),
+        ("MK", 19),
+        ("MR", 27),
+        ("MT", 31),
+        ("MU", 30),
+        ("NL", 18),
+        ("NO", 15),
+        ("PK", 24),
+        ("PL", 28),
+        ("PS", 29),
+        ("PT", 25),
+        ("QA", 29),
+        ("RO", 24),
+        ("RS", 22),
+        ("SA", 24),
+        ("SC", 31),
+        ("SE", 24),
+        ("SI", 19),
+        ("SK", 24),
+        ("SM", 27),
+        ("SN", 28),
+        ("ST", 25),
+        ("SV", 28),
+        ("TL", 23),
+        ("TN", 24),
+        ("TR", 26),
+        ("UA", 29),
+        ("VA", 22),
+        ("VG", 24),
+        ("XK", 20),
     ];
     LENGTHS.iter().find(|(c, _)| *c == country).map(|(_, n)| *n)
 }
 
 /// An IBAN, with or without spaces and hyphens: known country, its exact length, mod 97.
 pub fn iban(value: &str) -> bool {
-    let compact: String = value.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_uppercase();
+    let compact: String =
+        value.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_uppercase();
     if compact.len() < 15 || !compact.is_char_boundary(2) {
         return false;
     }
@@ -151,7 +217,12 @@ mod tests {
     #[test]
     fn iban_vectors() {
         // ECBS / Wikipedia examples.
-        for ok in ["GB82 WEST 1234 5698 7654 32", "DE89370400440532013000", "FR1420041010050500013M02606", "NL91ABNA0417164300"] {
+        for ok in [
+            "GB82 WEST 1234 5698 7654 32",
+            "DE89370400440532013000",
+            "FR1420041010050500013M02606",
+            "NL91ABNA0417164300",
+        ] {
             assert!(iban(ok), "{ok}");
         }
         assert!(!iban("GB82 WEST 1234 5698 7654 33"), "mutated check");

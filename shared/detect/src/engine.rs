@@ -1,0 +1,452 @@
+//! The compiled engine: built once (that is cold start), then shared by every scan.
+//!
+//! One Aho-Corasick pass finds every keyword and anchor of every rule; a rule's regex then
+//! runs only in the lines around its own hits. Rules with neither (IBANs, card numbers
+//! without a keyword, names) share one fused regex pass that marks the lines worth a look.
+//! Each rule's regex then runs over its windows exactly as it would over the whole text, so
+//! the engine finds what [`crate::reference`] finds (the differential test holds it to that).
+
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
+use sluice_finding::{Category, IdentifierInfo, SeverityRule};
+
+use crate::config::{AllowList, DetectionConfig, Selector};
+use crate::keywords::is_term;
+use crate::reference::{keyword_precedes, near_keyword};
+use crate::rule::{builtin_specs, CompiledRule, Origin};
+use crate::{DetectError, KEYWORD_WINDOW};
+
+/// A window never grows past this many bytes while looking for a line end, so one huge line
+/// (a 100 MB minified JSON) costs a bounded amount per hit.
+const MAX_LINE_REACH: usize = 4096;
+
+/// One occurrence: which identifier, where in the segment, and (when the engine has a key)
+/// a keyed hash of the value. Never the value itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Match {
+    /// Index into [`Engine::rules`].
+    pub rule: u32,
+    /// Byte span of the value in the segment's text.
+    pub start: usize,
+    pub end: usize,
+    pub fingerprint: Option<[u8; 16]>,
+}
+
+/// Which rules have a keyword in a segment's structured context (its column header or JSON
+/// path). Computed once per column or path by [`Engine::context`] and reused for its values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContextHits {
+    rules: Vec<u32>,
+}
+
+impl ContextHits {
+    pub fn none() -> ContextHits {
+        ContextHits::default()
+    }
+    fn has(&self, rule: u32) -> bool {
+        self.rules.binary_search(&rule).is_ok()
+    }
+}
+
+#[derive(Debug, Default)]
+struct LiteralTargets {
+    /// Rules for which this literal is a keyword (needs to stand as a term).
+    keyword_of: Vec<u32>,
+    /// Rules for which it is an anchor (a plain substring).
+    anchor_of: Vec<u32>,
+}
+
+pub struct Engine {
+    rules: Vec<CompiledRule>,
+    literals: Option<AhoCorasick>,
+    targets: Vec<LiteralTargets>,
+    /// Rules with neither a required keyword nor an anchor, gated by `fused`.
+    unanchored: Vec<u32>,
+    fused: Option<Regex>,
+    /// Custom identifiers without keywords: user regexes run over the whole text.
+    whole_text: Vec<u32>,
+    /// Rule index → indices of the rules it yields to.
+    yields: Vec<Vec<u32>>,
+    allow: AllowList,
+    fingerprint_key: Option<[u8; 32]>,
+}
+
+#[derive(Clone, Copy)]
+struct Hit {
+    rule: u32,
+    start: usize,
+    end: usize,
+    keyword: bool,
+}
+
+impl Engine {
+    /// Every built-in identifier that is on by default, no custom identifiers.
+    pub fn builtin() -> Result<Engine, DetectError> {
+        Engine::from_config(&DetectionConfig::default())
+    }
+
+    pub fn from_config(config: &DetectionConfig) -> Result<Engine, DetectError> {
+        let specs = builtin_specs()?;
+        let known: HashSet<&str> = specs.iter().map(|s| s.id.as_str()).collect();
+        let sel = &config.identifiers;
+        for (i, id) in sel.ids.iter().enumerate() {
+            if !known.contains(id.as_str()) {
+                return Err(DetectError::Config {
+                    field: format!("identifiers.ids[{i}]"),
+                    msg: format!("`{id}` is not a managed or Sluice identifier (see `sluice identifiers`)"),
+                });
+            }
+        }
+        if matches!(sel.selector, Selector::Include | Selector::Exclude) && sel.ids.is_empty() {
+            return Err(DetectError::Config {
+                field: "identifiers.ids".into(),
+                msg: "INCLUDE and EXCLUDE need a list of identifier IDs".into(),
+            });
+        }
+        let chosen: HashSet<&str> = sel.ids.iter().map(String::as_str).collect();
+        let mut rules = Vec::new();
+        for spec in &specs {
+            let on = match sel.selector {
+                Selector::All => spec.enabled_by_default,
+                Selector::Recommended => spec.recommended,
+                Selector::Include => chosen.contains(spec.id.as_str()),
+                Selector::Exclude => spec.enabled_by_default && !chosen.contains(spec.id.as_str()),
+                Selector::None => false,
+            };
+            if on {
+                rules.push(CompiledRule::from_spec(spec)?);
+            }
+        }
+        for (i, cdi) in config.custom_data_identifiers.iter().enumerate() {
+            rules.push(cdi.compile(&format!("custom_data_identifiers[{i}]"))?);
+        }
+        let allow = AllowList::compile(&config.allow_lists)?;
+        Engine::from_rules(rules, allow)
+    }
+
+    /// Builds the engine over exactly these rules (tests use single-rule engines).
+    pub fn from_rules(rules: Vec<CompiledRule>, allow: AllowList) -> Result<Engine, DetectError> {
+        let mut literal_index: HashMap<String, usize> = HashMap::new();
+        let mut literals: Vec<String> = Vec::new();
+        let mut targets: Vec<LiteralTargets> = Vec::new();
+        let mut unanchored = Vec::new();
+        let mut whole_text = Vec::new();
+        let mut fused_parts = Vec::new();
+        let mut slot = |lit: &str, targets: &mut Vec<LiteralTargets>| -> usize {
+            let lit = lit.to_ascii_lowercase();
+            *literal_index.entry(lit.clone()).or_insert_with(|| {
+                literals.push(lit);
+                targets.push(LiteralTargets::default());
+                targets.len() - 1
+            })
+        };
+        for (i, rule) in rules.iter().enumerate() {
+            let i = i as u32;
+            if rule.keyword_required {
+                for k in &rule.keywords {
+                    let s = slot(k, &mut targets);
+                    targets[s].keyword_of.push(i);
+                }
+            } else if !rule.anchors.is_empty() {
+                for a in &rule.anchors {
+                    let s = slot(a, &mut targets);
+                    targets[s].anchor_of.push(i);
+                }
+            } else if rule.origin == Origin::Custom {
+                whole_text.push(i);
+            } else {
+                unanchored.push(i);
+                // Named groups would clash in the union; only the matching span matters here.
+                fused_parts.push(format!("(?:{})", rule.regex.as_str().replace("(?P<value>", "(?:")));
+            }
+        }
+        let literals = if literals.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&literals)
+                    .map_err(|e| DetectError::Rules(format!("keyword automaton: {e}")))?,
+            )
+        };
+        let fused = if fused_parts.is_empty() {
+            None
+        } else {
+            Some(
+                regex::RegexBuilder::new(&fused_parts.join("|"))
+                    .size_limit(64 << 20)
+                    .dfa_size_limit(64 << 20)
+                    .build()
+                    .map_err(|e| DetectError::Rules(format!("fused pattern: {e}")))?,
+            )
+        };
+        let by_id: HashMap<&str, Vec<u32>> =
+            rules.iter().enumerate().fold(HashMap::new(), |mut m, (i, r)| {
+                m.entry(r.id.as_str()).or_default().push(i as u32);
+                m
+            });
+        let yields = rules
+            .iter()
+            .map(|r| {
+                r.yields_to
+                    .iter()
+                    .flat_map(|id| by_id.get(id.as_str()).cloned().unwrap_or_default())
+                    .collect()
+            })
+            .collect();
+        Ok(Engine {
+            rules,
+            literals,
+            targets,
+            unanchored,
+            fused,
+            whole_text,
+            yields,
+            allow,
+            fingerprint_key: None,
+        })
+    }
+
+    /// Fingerprints are a keyed BLAKE3 hash of the value, so that the same value can be
+    /// recognised across objects without being stored; without a key there are none.
+    pub fn with_fingerprint_key(mut self, key: [u8; 32]) -> Engine {
+        self.fingerprint_key = Some(key);
+        self
+    }
+
+    pub fn rules(&self) -> &[CompiledRule] {
+        &self.rules
+    }
+
+    /// What the result builder needs to know of the rule behind a match.
+    pub fn info(&self, rule: u32) -> IdentifierInfo<'_> {
+        let r = &self.rules[rule as usize];
+        IdentifierInfo { id: &r.id, name: &r.name, category: r.category, severity: &r.severity }
+    }
+
+    pub fn category(&self, rule: u32) -> Category {
+        self.rules[rule as usize].category
+    }
+
+    pub fn severity_rule(&self, rule: u32) -> &SeverityRule {
+        &self.rules[rule as usize].severity
+    }
+
+    /// The rules whose keywords occur in a structured context (column header, JSON path).
+    pub fn context<S: AsRef<str>>(&self, context: &[S]) -> ContextHits {
+        let mut rules = Vec::new();
+        if let Some(ac) = &self.literals {
+            for c in context {
+                let c = c.as_ref();
+                for m in ac.find_overlapping_iter(c) {
+                    if is_term(c, m.start(), m.end()) {
+                        rules.extend_from_slice(&self.targets[m.pattern().as_usize()].keyword_of);
+                    }
+                }
+            }
+        }
+        rules.sort_unstable();
+        rules.dedup();
+        ContextHits { rules }
+    }
+
+    /// Scans one segment of text, appending its matches to `out` in order of position.
+    pub fn scan(&self, text: &str, context: &ContextHits, out: &mut Vec<Match>) {
+        let first = out.len();
+        self.scan_raw(text, context, out);
+        let found = &mut out[first..];
+        found.sort_unstable_by_key(|m| (m.start, m.end, m.rule));
+        self.resolve_yields(first, out);
+        if let Some(key) = &self.fingerprint_key {
+            for m in &mut out[first..] {
+                let h = blake3::keyed_hash(key, &text.as_bytes()[m.start..m.end]);
+                let mut fp = [0u8; 16];
+                fp.copy_from_slice(&h.as_bytes()[..16]);
+                m.fingerprint = Some(fp);
+            }
+        }
+    }
+
+    /// Matches before `yields_to` is applied: what each rule finds on its own.
+    pub fn scan_raw(&self, text: &str, context: &ContextHits, out: &mut Vec<Match>) {
+        let mut hits: Vec<Hit> = Vec::new();
+        if let Some(ac) = &self.literals {
+            for m in ac.find_overlapping_iter(text) {
+                let t = &self.targets[m.pattern().as_usize()];
+                if !t.keyword_of.is_empty() && is_term(text, m.start(), m.end()) {
+                    hits.extend(t.keyword_of.iter().map(|&rule| Hit {
+                        rule,
+                        start: m.start(),
+                        end: m.end(),
+                        keyword: true,
+                    }));
+                }
+                hits.extend(t.anchor_of.iter().map(|&rule| Hit {
+                    rule,
+                    start: m.start(),
+                    end: m.end(),
+                    keyword: false,
+                }));
+            }
+        }
+        hits.sort_unstable_by_key(|h| (h.rule, h.start, h.end));
+        hits.dedup_by_key(|h| (h.rule, h.start, h.end));
+
+        let mut windows: Vec<(usize, usize)> = Vec::new();
+        let mut kw: Vec<(usize, usize)> = Vec::new();
+        for group in hits.chunk_by(|a, b| a.rule == b.rule) {
+            let rule_idx = group[0].rule;
+            if context.has(rule_idx) {
+                continue; // scanned whole below
+            }
+            let rule = &self.rules[rule_idx as usize];
+            let reach = match &rule.custom {
+                Some(c) => c.max_match_distance + rule.max_len,
+                None if group[0].keyword => KEYWORD_WINDOW + rule.max_len,
+                None => rule.max_len,
+            };
+            windows.clear();
+            kw.clear();
+            for h in group {
+                windows.push((h.start.saturating_sub(reach), (h.end + reach).min(text.len())));
+                if h.keyword {
+                    kw.push((h.start, h.end));
+                }
+            }
+            let merged = line_windows(text, &mut windows);
+            self.run_rule(rule_idx, text, &merged, false, &kw, out);
+        }
+        for &rule_idx in &context.rules {
+            self.run_rule(rule_idx, text, &[(0, text.len())], true, &[], out);
+        }
+        for &rule_idx in &self.whole_text {
+            self.run_rule(rule_idx, text, &[(0, text.len())], false, &[], out);
+        }
+        if let Some(fused) = &self.fused {
+            windows.clear();
+            let max_len = self.unanchored.iter().map(|&i| self.rules[i as usize].max_len).max().unwrap_or(0);
+            for m in fused.find_iter(text) {
+                windows.push((m.start(), (m.end() + max_len).min(text.len())));
+            }
+            if !windows.is_empty() {
+                let merged = line_windows(text, &mut windows);
+                for &rule_idx in &self.unanchored {
+                    self.run_rule(rule_idx, text, &merged, false, &[], out);
+                }
+            }
+        }
+    }
+
+    fn run_rule(
+        &self,
+        rule_idx: u32,
+        text: &str,
+        windows: &[(usize, usize)],
+        in_context: bool,
+        keyword_hits: &[(usize, usize)],
+        out: &mut Vec<Match>,
+    ) {
+        let rule = &self.rules[rule_idx as usize];
+        let needs_keyword = rule.keyword_required && !in_context;
+        for &(ws, we) in windows {
+            let hay = &text[..we];
+            let mut pos = ws;
+            while pos < we {
+                let Some(caps) = rule.regex.captures_at(hay, pos) else { break };
+                let whole = caps.get(0).expect("group 0");
+                pos = if whole.end() > whole.start() {
+                    whole.end()
+                } else {
+                    whole.end() + hay[whole.end()..].chars().next().map_or(1, char::len_utf8)
+                };
+                let Some((vs, ve)) = rule.value_span(&caps) else { continue };
+                if needs_keyword {
+                    let ok = match &rule.custom {
+                        Some(c) => keyword_precedes(text, keyword_hits, whole.end(), c.max_match_distance),
+                        None => near_keyword(text, keyword_hits, vs, ve),
+                    };
+                    if !ok {
+                        continue;
+                    }
+                }
+                let value = &text[vs..ve];
+                if rule.ignored(whole.as_str()) || !rule.accepts_value(value) {
+                    continue;
+                }
+                if !self.allow.is_empty() && rule.id != "ADDRESS" && self.allow.allows(value) {
+                    continue;
+                }
+                out.push(Match { rule: rule_idx, start: vs, end: ve, fingerprint: None });
+            }
+        }
+    }
+
+    /// Drops a match when a rule it yields to matched an overlapping span, and duplicates of
+    /// one identifier at one span (variants of one ID finding the same value).
+    fn resolve_yields(&self, first: usize, out: &mut Vec<Match>) {
+        let found = &out[first..];
+        let mut keep = vec![true; found.len()];
+        for (i, m) in found.iter().enumerate() {
+            let ys = &self.yields[m.rule as usize];
+            if !ys.is_empty()
+                && found.iter().any(|o| ys.contains(&o.rule) && o.start < m.end && m.start < o.end)
+            {
+                keep[i] = false;
+            }
+        }
+        let mut seen: HashSet<(&str, usize, usize)> = HashSet::new();
+        let mut kept = Vec::with_capacity(found.len());
+        for (i, m) in found.iter().enumerate() {
+            if keep[i] && seen.insert((self.rules[m.rule as usize].id.as_str(), m.start, m.end)) {
+                kept.push(*m);
+            }
+        }
+        out.truncate(first);
+        out.extend(kept);
+    }
+}
+
+/// Widens each window to whole lines (bounded by [`MAX_LINE_REACH`]) and merges overlaps, so
+/// a rule's regex sees the same line context it would see in the whole text.
+fn line_windows(text: &str, windows: &mut [(usize, usize)]) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    windows.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(windows.len());
+    for &(s, e) in windows.iter() {
+        let lo = s.saturating_sub(MAX_LINE_REACH);
+        let start = match memchr::memrchr(b'\n', &bytes[lo..s]) {
+            Some(p) => lo + p + 1,
+            None if lo == 0 => 0,
+            None => floor_char(text, s),
+        };
+        let hi = (e + MAX_LINE_REACH).min(bytes.len());
+        let end = match memchr::memchr(b'\n', &bytes[e..hi]) {
+            Some(p) => e + p,
+            None if hi == bytes.len() => bytes.len(),
+            None => ceil_char(text, e),
+        };
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
