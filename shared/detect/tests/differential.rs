@@ -91,7 +91,7 @@ fn engine_equals_each_rule_alone_on_generated_text() {
             text.push_str(rng.pick(&pieces).as_str());
             let sep = *rng.pick(&SEPARATORS[..]);
             text.push_str(sep);
-            if rng.next() % 7 == 0 {
+            if rng.next().is_multiple_of(7) {
                 let digits = 3 + rng.next() % 17;
                 for _ in 0..digits {
                     text.push(char::from(b'0' + (rng.next() % 10) as u8));
