@@ -1,1 +1,111 @@
+//! Bytes in, text segments with Macie-shaped locations out.
+//!
+//! The extractor never sees the classifier: it hands each [`Segment`] to a [`SegmentSink`]
+//! (the pipeline, which runs the engine on it) and reports a [`Extraction`] status. A
+//! segment knows how to turn a byte span of its text into a [`Location`].
 
+mod decode;
+mod json;
+mod segment;
+mod sniff;
+mod table;
+mod text;
+
+use std::io::Read;
+
+pub use segment::{Segment, SegmentOrigin};
+use sluice_finding::{Reason, Status};
+pub use sniff::{sniff, Format};
+
+/// Receives every segment an extractor produces, in document order.
+pub trait SegmentSink {
+    fn segment(&mut self, segment: &Segment<'_>);
+}
+
+impl<F: FnMut(&Segment<'_>)> SegmentSink for F {
+    fn segment(&mut self, segment: &Segment<'_>) {
+        self(segment)
+    }
+}
+
+/// Limits against hostile or oversized objects. Streamed formats have no size limit: their
+/// memory is bounded by the chunk size whatever the object's size.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Formats parsed whole (a JSON document) are skipped above this size.
+    pub max_document_bytes: u64,
+    /// Macie's JSON nesting limit.
+    pub max_json_depth: usize,
+    /// Bytes of decoded text handed to the engine at once.
+    pub chunk_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_document_bytes: 256 << 20, max_json_depth: 256, chunk_bytes: 1 << 20 }
+    }
+}
+
+/// What an extraction did: the object's status, its MIME type and the bytes classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extraction {
+    pub status: Status,
+    pub mime_type: &'static str,
+    pub size_classified: u64,
+}
+
+impl Extraction {
+    fn skipped(mime_type: &'static str, reason: Reason) -> Extraction {
+        Extraction { status: Status::skipped(reason), mime_type, size_classified: 0 }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    #[error("reading the object: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Extracts an object: sniffs its format from its first bytes, content type and name, then
+/// streams or parses it, calling `sink` for every segment.
+pub fn extract<R: Read>(
+    mut reader: R,
+    name: &str,
+    content_type: Option<&str>,
+    size: Option<u64>,
+    limits: &Limits,
+    sink: &mut dyn SegmentSink,
+) -> Result<Extraction, ExtractError> {
+    let mut head = vec![0u8; 8192];
+    let n = read_full(&mut reader, &mut head)?;
+    head.truncate(n);
+    let format = sniff(&head, content_type, name);
+    let rest = std::io::Cursor::new(head).chain(reader);
+    match format {
+        Format::Text | Format::Html | Format::Xml | Format::Email => {
+            text::extract(rest, format.mime_type(), limits, sink)
+        }
+        Format::Delimited(delimiter) => table::extract(rest, delimiter, format.mime_type(), limits, sink),
+        Format::Json => {
+            if size.is_some_and(|s| s > limits.max_document_bytes) {
+                return Ok(Extraction::skipped(format.mime_type(), Reason::FileExceedsSizeLimit));
+            }
+            json::extract_document(rest, limits, sink)
+        }
+        Format::JsonLines => json::extract_lines(rest, limits, sink),
+        Format::Unsupported(mime) => Ok(Extraction::skipped(mime, Reason::UnsupportedFileTypeException)),
+    }
+}
+
+fn read_full<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}

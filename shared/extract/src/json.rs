@@ -1,0 +1,270 @@
+//! JSON documents and JSON Lines: one segment per string or number, located by record and
+//! JSON path, with every element of the path as keyword context.
+
+use std::io::{BufRead, BufReader, Read};
+
+use serde_json::Value;
+use sluice_finding::{Reason, Status};
+
+use crate::segment::{Segment, SegmentOrigin};
+use crate::{ExtractError, Extraction, Limits, SegmentSink};
+
+const MIME_JSON: &str = "application/json";
+const MIME_JSONL: &str = "application/jsonl";
+/// Macie truncates a JSON path longer than this from its first element.
+const MAX_PATH: usize = 250;
+
+pub fn extract_document<R: Read>(
+    reader: R,
+    limits: &Limits,
+    sink: &mut dyn SegmentSink,
+) -> Result<Extraction, ExtractError> {
+    let mut bytes = Vec::new();
+    reader.take(limits.max_document_bytes + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limits.max_document_bytes {
+        return Ok(Extraction::skipped(MIME_JSON, Reason::FileExceedsSizeLimit));
+    }
+    let size = bytes.len() as u64;
+    if nesting_depth(&bytes) > limits.max_json_depth {
+        return Ok(Extraction::skipped(MIME_JSON, Reason::JsonNestingLevelOverLimit));
+    }
+    match parse(&bytes) {
+        Some(value) => {
+            walk(&value, 0, sink);
+            Ok(Extraction { status: Status::complete(), mime_type: MIME_JSON, size_classified: size })
+        }
+        // Macie reads a malformed structured file as text.
+        None => {
+            crate::text::stream_lines(decode_lossy(&bytes).as_bytes(), limits.chunk_bytes, sink)?;
+            Ok(Extraction { status: Status::complete(), mime_type: MIME_JSON, size_classified: size })
+        }
+    }
+}
+
+pub fn extract_lines<R: Read>(
+    reader: R,
+    limits: &Limits,
+    sink: &mut dyn SegmentSink,
+) -> Result<Extraction, ExtractError> {
+    let mut reader = BufReader::new(reader);
+    let mut line = Vec::new();
+    let mut index = 0u64;
+    let mut size = 0u64;
+    let mut status = Status::complete();
+    loop {
+        line.clear();
+        let n = (&mut reader).take(limits.max_document_bytes + 1).read_until(b'\n', &mut line)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        if n as u64 > limits.max_document_bytes {
+            status = Status::partial(Reason::FileExceedsSizeLimit);
+            break;
+        }
+        let trimmed = line.trim_ascii();
+        if !trimmed.is_empty() {
+            let value = if nesting_depth(trimmed) > limits.max_json_depth {
+                status = Status::partial(Reason::JsonNestingLevelOverLimit);
+                None
+            } else {
+                parse(trimmed)
+            };
+            match value {
+                Some(v) => walk(&v, index, sink),
+                None => {
+                    let text = decode_lossy(trimmed);
+                    sink.segment(&Segment {
+                        text: &text,
+                        context: &[],
+                        context_id: None,
+                        report: 0..text.len(),
+                        origin: SegmentOrigin::Lines { line: index + 1, column: 0 },
+                    });
+                }
+            }
+        }
+        index += 1;
+    }
+    Ok(Extraction { status, mime_type: MIME_JSONL, size_classified: size })
+}
+
+fn decode_lossy(bytes: &[u8]) -> String {
+    let enc = crate::decode::choose_encoding(bytes);
+    enc.decode_with_bom_removal(bytes).0.into_owned()
+}
+
+fn parse(bytes: &[u8]) -> Option<Value> {
+    let text = decode_lossy(bytes);
+    let mut de = serde_json::Deserializer::from_str(&text);
+    // Depth was already bounded by `nesting_depth`, so serde's own recursion guard (128) may go.
+    de.disable_recursion_limit();
+    let v = serde::Deserialize::deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(v)
+}
+
+/// Deepest nesting of `[`/`{` outside strings, without parsing: the guard Macie's 256-level
+/// limit needs before a recursive parser is let near the document.
+fn nesting_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_str, mut esc) = (0usize, 0usize, false, false);
+    for &b in bytes {
+        if in_str {
+            match (esc, b) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+fn walk(value: &Value, record_index: u64, sink: &mut dyn SegmentSink) {
+    let mut keys: Vec<String> = Vec::new();
+    let mut path = String::from("$");
+    visit(value, record_index, &mut keys, &mut path, sink);
+}
+
+fn visit(
+    value: &Value,
+    record_index: u64,
+    keys: &mut Vec<String>,
+    path: &mut String,
+    sink: &mut dyn SegmentSink,
+) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let len = path.len();
+                if k.chars().all(|c| c.is_alphanumeric() || c == '_') && !k.is_empty() {
+                    path.push('.');
+                    path.push_str(k);
+                } else {
+                    path.push_str("['");
+                    path.push_str(&k.replace('\'', "\\'"));
+                    path.push_str("']");
+                }
+                keys.push(k.clone());
+                visit(v, record_index, keys, path, sink);
+                keys.pop();
+                path.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                visit(v, record_index, keys, path, sink);
+                path.truncate(len);
+            }
+        }
+        Value::String(s) => emit(s, record_index, keys, path, sink),
+        Value::Number(n) => emit(&n.to_string(), record_index, keys, path, sink),
+        Value::Bool(_) | Value::Null => {}
+    }
+}
+
+fn emit(text: &str, record_index: u64, keys: &[String], path: &str, sink: &mut dyn SegmentSink) {
+    if text.is_empty() {
+        return;
+    }
+    let ctx: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let shown = truncate_path(path);
+    sink.segment(&Segment {
+        text,
+        context: &ctx,
+        context_id: None,
+        report: 0..text.len(),
+        origin: SegmentOrigin::Record { record_index, json_path: &shown },
+    });
+}
+
+/// Macie's rule: a path over 250 characters loses its first elements (`$..c.d`).
+fn truncate_path(path: &str) -> String {
+    if path.chars().count() <= MAX_PATH {
+        return path.to_string();
+    }
+    let chars: Vec<char> = path.chars().collect();
+    let tail: String = chars[chars.len() - (MAX_PATH - 3)..].iter().collect();
+    let cut = tail.find(['.', '[']).unwrap_or(0);
+    format!("$..{}", tail[cut..].trim_start_matches('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sluice_finding::{Location, Record};
+
+    fn collect(
+        f: impl FnOnce(&mut dyn SegmentSink) -> Extraction,
+    ) -> (Extraction, Vec<(String, Vec<String>, Location)>) {
+        let mut seen = Vec::new();
+        let mut sink = |seg: &Segment<'_>| {
+            let loc = seg.locate_sorted(&[(0, 1)]).remove(0);
+            seen.push((seg.text.to_string(), seg.context.iter().map(|s| s.to_string()).collect(), loc));
+        };
+        let ex = f(&mut sink);
+        (ex, seen)
+    }
+
+    #[test]
+    fn json_paths_and_context() {
+        let doc = br#"{"customer": {"ssn": "536-22-8726", "cards": [{"pan": 4111}], "odd key": "x"}}"#;
+        let (ex, seen) = collect(|s| extract_document(&doc[..], &Limits::default(), s).unwrap());
+        assert_eq!(ex.status, Status::complete());
+        assert_eq!(seen[0].1, vec!["customer", "ssn"]);
+        assert_eq!(
+            seen[0].2,
+            Location::Record(Record { record_index: 0, json_path: "$.customer.ssn".into() })
+        );
+        assert_eq!(
+            seen[1].2,
+            Location::Record(Record { record_index: 0, json_path: "$.customer.cards[0].pan".into() })
+        );
+        assert_eq!(
+            seen[2].2,
+            Location::Record(Record { record_index: 0, json_path: "$.customer['odd key']".into() })
+        );
+    }
+
+    #[test]
+    fn json_lines_index_records_and_fall_back_to_text() {
+        let data = b"{\"a\": \"x\"}\n\nnot json ssn 1\n{\"b\": [\"y\"]}\n";
+        let (_, seen) = collect(|s| extract_lines(&data[..], &Limits::default(), s).unwrap());
+        assert_eq!(seen.len(), 3);
+        assert_eq!(seen[0].2, Location::Record(Record { record_index: 0, json_path: "$.a".into() }));
+        assert!(matches!(seen[1].2, Location::Line(ref l) if l.start == 3));
+        assert_eq!(seen[2].2, Location::Record(Record { record_index: 3, json_path: "$.b[0]".into() }));
+    }
+
+    #[test]
+    fn nesting_over_the_limit_is_skipped_with_macies_reason() {
+        let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+        let (ex, seen) = collect(|s| extract_document(deep.as_bytes(), &Limits::default(), s).unwrap());
+        assert_eq!(ex.status, Status::skipped(Reason::JsonNestingLevelOverLimit));
+        assert!(seen.is_empty());
+        let ok = format!("{}\"v\"{}", "[".repeat(256), "]".repeat(256));
+        let (ex, seen) = collect(|s| extract_document(ok.as_bytes(), &Limits::default(), s).unwrap());
+        assert_eq!(ex.status, Status::complete());
+        assert_eq!(seen.len(), 1);
+    }
+
+    #[test]
+    fn long_paths_are_truncated_from_the_front() {
+        let p = format!("$.{}", (0..100).map(|i| format!("k{i}")).collect::<Vec<_>>().join("."));
+        let t = truncate_path(&p);
+        assert!(t.starts_with("$..") && t.ends_with(".k99") && t.chars().count() <= MAX_PATH, "{t}");
+    }
+}

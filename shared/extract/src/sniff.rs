@@ -1,0 +1,163 @@
+//! Which reader an object needs: magic bytes first, then the Content-Type, then the name
+//! (a gzip stream under a `.csv` name is gzip).
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Html,
+    Xml,
+    Email,
+    /// CSV, TSV and friends, with the delimiter byte.
+    Delimited(u8),
+    Json,
+    JsonLines,
+    /// Not read (yet): images, archives, Office, PDF, binaries; the MIME type to report.
+    Unsupported(&'static str),
+}
+
+impl Format {
+    pub fn mime_type(self) -> &'static str {
+        match self {
+            Format::Text => "text/plain",
+            Format::Html => "text/html",
+            Format::Xml => "application/xml",
+            Format::Email => "message/rfc822",
+            Format::Delimited(b'\t') => "text/tab-separated-values",
+            Format::Delimited(_) => "text/csv",
+            Format::Json => "application/json",
+            Format::JsonLines => "application/jsonl",
+            Format::Unsupported(m) => m,
+        }
+    }
+}
+
+const MAGIC: &[(&[u8], &str)] = &[
+    (b"\x1f\x8b", "application/gzip"),
+    (b"PK\x03\x04", "application/zip"),
+    (b"PK\x05\x06", "application/zip"),
+    (b"%PDF-", "application/pdf"),
+    (b"PAR1", "application/vnd.apache.parquet"),
+    (b"Obj\x01", "application/avro"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"BM", "image/bmp"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"RIFF", "application/octet-stream"),
+    (b"\x7fELF", "application/x-executable"),
+    (b"MZ", "application/x-msdownload"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),
+    (b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
+    (b"BZh", "application/x-bzip2"),
+    (b"\xfd7zXZ\x00", "application/x-xz"),
+    (b"\x28\xb5\x2f\xfd", "application/zstd"),
+];
+
+/// Decides the format from the first bytes of the object, its Content-Type and its name.
+pub fn sniff(head: &[u8], content_type: Option<&str>, name: &str) -> Format {
+    let has_bom =
+        head.starts_with(b"\xef\xbb\xbf") || head.starts_with(b"\xff\xfe") || head.starts_with(b"\xfe\xff");
+    if !has_bom {
+        for (magic, mime) in MAGIC {
+            if head.starts_with(magic) {
+                // "BM" and "MZ" are two letters a text file may well start with.
+                if (*magic == b"BM" || *magic == b"MZ") && looks_like_text(head) {
+                    break;
+                }
+                return Format::Unsupported(mime);
+            }
+        }
+        if head.len() > 262 && &head[257..262] == b"ustar" {
+            return Format::Unsupported("application/x-tar");
+        }
+        if !looks_like_text(head) {
+            return Format::Unsupported("application/octet-stream");
+        }
+    }
+    let ct = content_type.unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let by_type = match ct.as_str() {
+        "text/csv" => Some(Format::Delimited(b',')),
+        "text/tab-separated-values" => Some(Format::Delimited(b'\t')),
+        "application/json" => Some(Format::Json),
+        "application/x-ndjson" | "application/jsonl" | "application/x-jsonlines" => Some(Format::JsonLines),
+        "text/html" => Some(Format::Html),
+        "application/xml" | "text/xml" => Some(Format::Xml),
+        "message/rfc822" => Some(Format::Email),
+        _ => None,
+    };
+    if let Some(f) = by_type {
+        return f;
+    }
+    let lower = name.to_ascii_lowercase();
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match ext {
+        "csv" => Format::Delimited(sniff_delimiter(head)),
+        "tsv" | "tab" => Format::Delimited(b'\t'),
+        "json" | "ipynb" | "tfstate" => Format::Json,
+        "jsonl" | "ndjson" => Format::JsonLines,
+        "html" | "htm" => Format::Html,
+        "xml" => Format::Xml,
+        "eml" => Format::Email,
+        _ => Format::Text,
+    }
+}
+
+/// The delimiter of a CSV file: the candidate most frequent on its first line.
+fn sniff_delimiter(head: &[u8]) -> u8 {
+    let first = head.split(|&b| b == b'\n').next().unwrap_or(head);
+    [b',', b';', b'\t', b'|']
+        .into_iter()
+        .max_by_key(|d| first.iter().filter(|b| *b == d).count())
+        .filter(|d| first.contains(d))
+        .unwrap_or(b',')
+}
+
+/// Text, possibly with a few NULs or invalid bytes, as opposed to a binary: at least 85% of
+/// the first bytes are printable ASCII, whitespace, NUL-separated text or UTF-8.
+fn looks_like_text(head: &[u8]) -> bool {
+    if head.is_empty() {
+        return true;
+    }
+    let sample = &head[..head.len().min(8192)];
+    let printable = sample
+        .iter()
+        .filter(|&&b| b == b'\n' || b == b'\r' || b == b'\t' || b == 0 || b == 0x0c || b >= 0x20)
+        .count();
+    let control = sample.len() - printable;
+    let nul = sample.iter().filter(|&&b| b == 0).count();
+    control * 100 <= sample.len() * 5 && nul * 100 <= sample.len() * 30
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn magic_beats_extension_and_type() {
+        assert_eq!(
+            sniff(b"\x1f\x8b\x08\x00rest", Some("text/csv"), "x.csv"),
+            Format::Unsupported("application/gzip")
+        );
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\nxx", None, "a.txt"), Format::Unsupported("image/png"));
+    }
+
+    #[test]
+    fn content_type_then_extension() {
+        assert_eq!(sniff(b"a,b\n1,2\n", Some("application/json"), "x.csv"), Format::Json);
+        assert_eq!(sniff(b"a;b\n1;2\n", None, "x.csv"), Format::Delimited(b';'));
+        assert_eq!(sniff(b"a\tb\n", None, "x.tsv"), Format::Delimited(b'\t'));
+        assert_eq!(sniff(b"{}\n{}\n", None, "x.jsonl"), Format::JsonLines);
+        assert_eq!(sniff(b"hello", None, "README"), Format::Text);
+        assert_eq!(sniff(b"MZ is a text", None, "notes.txt"), Format::Text);
+    }
+
+    #[test]
+    fn binaries_are_unsupported_but_nul_separated_text_is_text() {
+        let bin: Vec<u8> = (0u8..=255).cycle().take(4096).collect();
+        assert!(matches!(sniff(&bin, None, "blob.dat"), Format::Unsupported(_)));
+        assert_eq!(sniff(b"name\0ssn 536-22-8726\0more text here\0", None, "x.txt"), Format::Text);
+        assert_eq!(sniff(b"\xff\xfeh\0i\0", None, "x.txt"), Format::Text);
+    }
+}
