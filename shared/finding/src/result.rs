@@ -83,9 +83,32 @@ pub struct ClassificationResult {
     pub additional_occurrences: bool,
     pub sensitive_data: Vec<SensitiveDataItem>,
     pub custom_data_identifiers: CustomDataIdentifiers,
-    /// Highest severity over every detected type; absent when nothing was found.
+    /// Highest severity over every detected type; absent when nothing was found. Written as
+    /// Macie's `{"description": "High", "score": 3}`.
+    #[serde(with = "macie_severity")]
     pub severity: Option<Severity>,
     pub finding_type: Option<FindingType>,
+}
+
+mod macie_severity {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::Severity;
+
+    #[derive(Serialize, Deserialize)]
+    struct Detail {
+        description: String,
+        score: u8,
+    }
+
+    pub fn serialize<S: Serializer>(s: &Option<Severity>, ser: S) -> Result<S::Ok, S::Error> {
+        s.map(|s| Detail { description: s.description().into(), score: s.score() }).serialize(ser)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Severity>, D::Error> {
+        let d: Option<Detail> = Option::deserialize(de)?;
+        Ok(d.and_then(|d| Severity::parse(&d.description)))
+    }
 }
 
 /// How an identifier's occurrence count becomes a severity.
@@ -235,6 +258,10 @@ mod tests {
         assert_eq!(fin.detections[0].occurrences.len(), 2);
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["status"]["code"], "COMPLETE");
+        assert_eq!(json["severity"], serde_json::json!({"description": "High", "score": 3}));
+        assert_eq!(json["findingType"], "SensitiveData:S3Object/Multiple");
+        let back: ClassificationResult = serde_json::from_value(json).unwrap();
+        assert_eq!(back, r);
         assert_eq!(json["sensitiveData"][1]["detections"][0]["type"], "USA_SOCIAL_SECURITY_NUMBER");
     }
 

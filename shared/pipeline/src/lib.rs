@@ -94,14 +94,23 @@ mod tests {
     use sluice_finding::{FindingType, Location, Severity, StatusCode};
 
     fn engine() -> Engine {
-        let cfg = DetectionConfig::from_yaml("identifiers: {selector: INCLUDE, ids: [USA_SOCIAL_SECURITY_NUMBER]}").unwrap();
+        let cfg =
+            DetectionConfig::from_yaml("identifiers: {selector: INCLUDE, ids: [USA_SOCIAL_SECURITY_NUMBER]}")
+                .unwrap();
         Engine::from_config(&cfg).unwrap()
     }
 
     #[test]
     fn text_object_gives_line_locations_and_macie_severity() {
         let text = "hello\nemployee ssn: 536-22-8726\n";
-        let r = classify(&engine(), text.as_bytes(), ObjectHint { name: "a.txt", ..Default::default() }, &Limits::default(), 1000).unwrap();
+        let r = classify(
+            &engine(),
+            text.as_bytes(),
+            ObjectHint { name: "a.txt", ..Default::default() },
+            &Limits::default(),
+            1000,
+        )
+        .unwrap();
         assert_eq!(r.status.code, StatusCode::Complete);
         assert_eq!(r.severity, Some(Severity::High));
         assert_eq!(r.finding_type, Some(FindingType::Personal));
@@ -114,7 +123,14 @@ mod tests {
     #[test]
     fn csv_header_is_the_keyword() {
         let csv = "name,ssn\nJane,536-22-8726\nBob,536-22-8727\n";
-        let r = classify(&engine(), csv.as_bytes(), ObjectHint { name: "a.csv", ..Default::default() }, &Limits::default(), 1000).unwrap();
+        let r = classify(
+            &engine(),
+            csv.as_bytes(),
+            ObjectHint { name: "a.csv", ..Default::default() },
+            &Limits::default(),
+            1000,
+        )
+        .unwrap();
         let det = &r.sensitive_data[0].detections[0];
         assert_eq!(det.count, 2);
         assert_eq!(r.mime_type, "text/csv");
@@ -127,7 +143,14 @@ mod tests {
     #[test]
     fn binary_is_skipped_with_a_reason_and_no_finding() {
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-        let r = classify(&engine(), &png[..], ObjectHint { name: "x.png", ..Default::default() }, &Limits::default(), 1000).unwrap();
+        let r = classify(
+            &engine(),
+            &png[..],
+            ObjectHint { name: "x.png", ..Default::default() },
+            &Limits::default(),
+            1000,
+        )
+        .unwrap();
         assert_eq!(r.status.code, StatusCode::Skipped);
         assert_eq!(r.finding_type, None);
     }
