@@ -1,54 +1,62 @@
 use std::io::Write;
 
 use anyhow::Result;
+use serde::Serialize;
 use sluice_detect::{Engine, Origin};
 
-/// One row per identifier ID (variants of one ID are merged).
-pub fn print(engine: &Engine, json: bool) -> Result<()> {
-    let mut rows: Vec<(String, &'static str, bool, Vec<String>, bool, &'static str)> = Vec::new();
+/// One identifier ID in the catalog (variants of one ID are merged).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CatalogRow {
+    id: String,
+    category: &'static str,
+    keyword_required: bool,
+    validators: Vec<String>,
+    recommended: bool,
+    origin: &'static str,
+}
+
+fn catalog(engine: &Engine) -> Vec<CatalogRow> {
+    let mut rows: Vec<CatalogRow> = Vec::new();
     for r in engine.rules() {
         let validator = r.validator.as_ref().map(|(n, _)| n.clone());
-        match rows.iter_mut().find(|row| row.0 == r.id) {
+        match rows.iter_mut().find(|row| row.id == r.id) {
             Some(row) => {
-                row.2 &= r.keyword_required;
-                row.3.extend(validator);
+                row.keyword_required &= r.keyword_required;
+                row.validators.extend(validator.filter(|v| !row.validators.contains(v)));
             }
-            None => rows.push((
-                r.id.clone(),
-                r.category.as_str(),
-                r.keyword_required,
-                validator.into_iter().collect(),
-                r.recommended,
-                match r.origin {
+            None => rows.push(CatalogRow {
+                id: r.id.clone(),
+                category: r.category.as_str(),
+                keyword_required: r.keyword_required,
+                validators: validator.into_iter().collect(),
+                recommended: r.recommended,
+                origin: match r.origin {
                     Origin::Managed => "macie",
                     Origin::Sluice => "sluice",
                     Origin::Custom => "custom",
                 },
-            )),
+            }),
         }
     }
+    rows
+}
+
+pub fn print(engine: &Engine, json: bool) -> Result<()> {
+    let rows = catalog(engine);
     let mut out = std::io::stdout().lock();
     if json {
-        for (id, category, kw, validators, recommended, origin) in &rows {
-            let v = serde_json::json!({
-                "id": id, "category": category, "keywordRequired": kw,
-                "validators": validators, "recommended": recommended, "origin": origin,
-            });
-            writeln!(out, "{v}")?;
+        for row in &rows {
+            writeln!(out, "{}", serde_json::to_string(row)?)?;
         }
-    } else {
-        writeln!(out, "{:<52} {:<22} {:<8} {:<6} {}", "ID", "CATEGORY", "KEYWORD", "ORIGIN", "VALIDATOR")?;
-        for (id, category, kw, validators, _, origin) in &rows {
-            let mut v = validators.clone();
-            v.dedup();
-            let v = if v.is_empty() { "-".to_string() } else { v.join(",") };
-            writeln!(
-                out,
-                "{id:<52} {category:<22} {:<8} {origin:<6} {v}",
-                if *kw { "required" } else { "-" }
-            )?;
-        }
-        writeln!(out, "{} identifiers", rows.len())?;
+        return Ok(());
     }
+    writeln!(out, "{:<52} {:<22} {:<8} {:<6} VALIDATOR", "ID", "CATEGORY", "KEYWORD", "ORIGIN")?;
+    for row in &rows {
+        let validators = if row.validators.is_empty() { "-".to_string() } else { row.validators.join(",") };
+        let keyword = if row.keyword_required { "required" } else { "-" };
+        writeln!(out, "{:<52} {:<22} {keyword:<8} {:<6} {validators}", row.id, row.category, row.origin)?;
+    }
+    writeln!(out, "{} identifiers", rows.len())?;
     Ok(())
 }
