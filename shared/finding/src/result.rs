@@ -260,7 +260,7 @@ mod tests {
         assert_eq!(json["status"]["code"], "COMPLETE");
         assert_eq!(json["severity"], serde_json::json!({"description": "High", "score": 3}));
         assert_eq!(json["findingType"], "SensitiveData:S3Object/Multiple");
-        let back: ClassificationResult = serde_json::from_value(json).unwrap();
+        let back: ClassificationResult = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(back, r);
         assert_eq!(json["sensitiveData"][1]["detections"][0]["type"], "USA_SOCIAL_SECURITY_NUMBER");
     }
