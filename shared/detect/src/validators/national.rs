@@ -39,6 +39,7 @@ pub(super) const VALIDATORS: &[(&str, Validator)] = &[
     ("uk_nino", uk_nino),
     ("uk_utr", uk_utr),
     ("vin", vin),
+    ("ar_dni", ar_dni),
     ("not_all_same_digit", not_all_same_digit),
 ];
 
@@ -61,6 +62,14 @@ fn all_same(d: &[u8]) -> bool {
 fn not_all_same_digit(v: &str) -> bool {
     let d = digits(v);
     !d.is_empty() && !all_same(&d)
+}
+
+/// Argentina DNI (RENAPER): 7 or 8 digits, nothing else. The rule's pattern also takes in a
+/// CUIL/CUIT prefix and suffix or a Spanish DNI letter next to the digits, so that those are
+/// refused here rather than reported as a DNI.
+fn ar_dni(v: &str) -> bool {
+    let c = compact(v);
+    (7..=8).contains(&c.len()) && c.iter().all(u8::is_ascii_digit) && !all_same(&c)
 }
 
 /// SSA rules for issued numbers: area 001–899 except 666, group 01–99, serial 0001–9999.
@@ -87,7 +96,9 @@ fn usa_itin(v: &str) -> bool {
 }
 
 /// Argentina CUIT/CUIL (AFIP): 2-digit type, 8-digit document, mod 11 check digit with
-/// weights 5,4,3,2,7,6,5,4,3,2 (11 → 0; 10 never issued: the type becomes 23/33).
+/// weights 5,4,3,2,7,6,5,4,3,2 (11 → 0). A result of 10 is not issued (AFIP moves the
+/// person to type 23 and recomputes), but it is written 9, as python-stdnum accepts, since
+/// older type-23/33 numbers carry it.
 fn ar_cuit(v: &str, types: &[u8]) -> bool {
     let d = digits(v);
     if d.len() != 11 || !types.contains(&(d[0] * 10 + d[1])) || all_same(&d[2..10]) {
@@ -97,7 +108,7 @@ fn ar_cuit(v: &str, types: &[u8]) -> bool {
     let s: u32 = d[..10].iter().zip(W).map(|(&x, w)| x as u32 * w).sum();
     let c = match 11 - s % 11 {
         11 => 0,
-        10 => return false,
+        10 => 9,
         c => c,
     };
     c == d[10] as u32
@@ -291,11 +302,17 @@ fn de_id_card(v: &str) -> bool {
 }
 
 /// German Reisepass serial: C, F, G, H, J or K and 8 more characters of the serial alphabet;
-/// when the 10th (check) character is given it must pass ICAO 9303 7-3-1.
+/// when the 10th (check) character is given it must pass ICAO 9303 7-3-1. Without it, one
+/// more letter is required: a letter and eight digits is the US passport card's format, and
+/// a German serial drawn from this alphabet almost never has eight digits in a row.
 fn de_passport(v: &str) -> bool {
     let c = compact(v);
     match c.len() {
-        9 => b"CFGHJK".contains(&c[0]) && c.iter().all(|&b| de_serial_char(b)),
+        9 => {
+            b"CFGHJK".contains(&c[0])
+                && c.iter().all(|&b| de_serial_char(b))
+                && c[1..].iter().any(u8::is_ascii_uppercase)
+        }
         10 => b"CFGHJK".contains(&c[0]) && c[..9].iter().all(|&b| de_serial_char(b)) && icao_check(&c[..9], c[9]),
         _ => false,
     }
@@ -637,6 +654,14 @@ mod tests {
     }
 
     #[test]
+    fn dni_structure() {
+        assert!(ar_dni("30.123.456") && ar_dni("7123456"));
+        assert!(!ar_dni("20-30123456-7"), "a CUIL");
+        assert!(!ar_dni("30123456-Z"), "a Spanish DNI");
+        assert!(!ar_dni("99.999.999"));
+    }
+
+    #[test]
     fn itin_groups() {
         // IRS Publication 1915: 9XX-70-XXXX … 9XX-99-XXXX (and the 50–65 expansion).
         for ok in ["912-70-1234", "900-50-0000", "999-99-9999", "912 94 1234"] {
@@ -745,6 +770,7 @@ mod tests {
         assert!(de_passport("C01X00T478"));
         assert!(!de_passport("C01X00T479"));
         assert!(!de_passport("A01X00T47"), "first letter");
+        assert!(!de_passport("C12345678"), "US passport card shape");
     }
 
     #[test]
