@@ -40,6 +40,7 @@ pub(super) const VALIDATORS: &[(&str, Validator)] = &[
     ("uk_utr", uk_utr),
     ("vin", vin),
     ("ar_dni", ar_dni),
+    ("co_cedula", co_cedula),
     ("not_all_same_digit", not_all_same_digit),
 ];
 
@@ -70,6 +71,13 @@ fn not_all_same_digit(v: &str) -> bool {
 fn ar_dni(v: &str) -> bool {
     let c = compact(v);
     (7..=8).contains(&c.len()) && c.iter().all(u8::is_ascii_digit) && !all_same(&c)
+}
+
+/// Colombia cédula de ciudadanía (Registraduría): 6-10 digits, no check digit. A value with
+/// a -DV suffix is a NIT or a Chilean RUT, not a cédula.
+fn co_cedula(v: &str) -> bool {
+    let d = digits(v);
+    !v.contains('-') && (6..=10).contains(&d.len()) && !all_same(&d)
 }
 
 /// SSA rules for issued numbers: area 001–899 except 666, group 01–99, serial 0001–9999.
@@ -140,7 +148,7 @@ fn au_tfn(v: &str) -> bool {
         _ => return false,
     };
     let s: u32 = d.iter().zip(w).map(|(&x, &w)| x as u32 * w).sum();
-    s % 11 == 0 && !all_same(&d)
+    s.is_multiple_of(11) && !all_same(&d)
 }
 
 /// Receita Federal mod 11 check digit over `vals` with weights `w` (< 2 → 0).
@@ -160,7 +168,8 @@ fn br_cpf(v: &str) -> bool {
     if d.len() != 11 || all_same_u32(&d) {
         return false;
     }
-    br_dv(&d[..9], &[10, 9, 8, 7, 6, 5, 4, 3, 2]) == d[9] && br_dv(&d[..10], &[11, 10, 9, 8, 7, 6, 5, 4, 3, 2]) == d[10]
+    br_dv(&d[..9], &[10, 9, 8, 7, 6, 5, 4, 3, 2]) == d[9]
+        && br_dv(&d[..10], &[11, 10, 9, 8, 7, 6, 5, 4, 3, 2]) == d[10]
 }
 
 fn all_same_u32(d: &[u32]) -> bool {
@@ -295,10 +304,15 @@ fn de_serial_char(b: u8) -> bool {
 }
 
 /// German Personalausweis serial (PAuswV; ICAO 9303 MRZ): 9 characters and the 7-3-1 check
-/// digit. Cards since 2010 use the restricted alphabet; older ones are 10 digits.
+/// digit. Cards since November 2010 draw the serial from the restricted alphabet and carry
+/// letters; the older all-digit serials belong to cards that expired by 2020 and would let
+/// any 10-digit number near "ID card" through one time in ten, so they are not accepted.
 fn de_id_card(v: &str) -> bool {
     let c = compact(v);
-    c.len() == 10 && c[..9].iter().all(|&b| de_serial_char(b)) && icao_check(&c[..9], c[9]) && !all_same(&c[..9])
+    c.len() == 10
+        && c[..9].iter().all(|&b| de_serial_char(b))
+        && c[..9].iter().any(u8::is_ascii_uppercase)
+        && icao_check(&c[..9], c[9])
 }
 
 /// German Reisepass serial: C, F, G, H, J or K and 8 more characters of the serial alphabet;
@@ -313,7 +327,11 @@ fn de_passport(v: &str) -> bool {
                 && c.iter().all(|&b| de_serial_char(b))
                 && c[1..].iter().any(u8::is_ascii_uppercase)
         }
-        10 => b"CFGHJK".contains(&c[0]) && c[..9].iter().all(|&b| de_serial_char(b)) && icao_check(&c[..9], c[9]),
+        10 => {
+            b"CFGHJK".contains(&c[0])
+                && c[..9].iter().all(|&b| de_serial_char(b))
+                && icao_check(&c[..9], c[9])
+        }
         _ => false,
     }
 }
@@ -394,12 +412,19 @@ fn it_codice_fiscale(v: &str) -> bool {
     if !b"ABCDEHLMPRST".contains(&c[8]) {
         return false;
     }
-    let de_omo = |b: u8| if b.is_ascii_digit() { b - b'0' } else { b"LMNPQRSTUV".iter().position(|&x| x == b).unwrap() as u8 };
+    let de_omo = |b: u8| {
+        if b.is_ascii_digit() {
+            b - b'0'
+        } else {
+            b"LMNPQRSTUV".iter().position(|&x| x == b).unwrap() as u8
+        }
+    };
     let day = de_omo(c[9]) * 10 + de_omo(c[10]);
     if !matches!(day, 1..=31 | 41..=71) {
         return false;
     }
-    const ODD: [u32; 26] = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
+    const ODD: [u32; 26] =
+        [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
     let mut s = 0u32;
     for (i, &b) in c[..15].iter().enumerate() {
         let idx = if b.is_ascii_digit() { (b - b'0') as usize } else { (b - b'A') as usize };
@@ -445,10 +470,15 @@ fn mx_curp(v: &str) -> bool {
         return false;
     }
     const STATES: [&[u8]; 33] = [
-        b"AS", b"BC", b"BS", b"CC", b"CL", b"CM", b"CS", b"CH", b"DF", b"DG", b"GT", b"GR", b"HG", b"JC", b"MC", b"MN", b"MS",
-        b"NT", b"NL", b"OC", b"PL", b"QT", b"QR", b"SP", b"SL", b"SR", b"TC", b"TS", b"TL", b"VZ", b"YN", b"ZS", b"NE",
+        b"AS", b"BC", b"BS", b"CC", b"CL", b"CM", b"CS", b"CH", b"DF", b"DG", b"GT", b"GR", b"HG", b"JC",
+        b"MC", b"MN", b"MS", b"NT", b"NL", b"OC", b"PL", b"QT", b"QR", b"SP", b"SL", b"SR", b"TC", b"TS",
+        b"TL", b"VZ", b"YN", b"ZS", b"NE",
     ];
-    if !STATES.contains(&&b[11..13]) || !b[13..16].iter().all(u8::is_ascii_uppercase) || !b[16].is_ascii_alphanumeric() || !b[17].is_ascii_digit() {
+    if !STATES.contains(&&b[11..13])
+        || !b[13..16].iter().all(u8::is_ascii_uppercase)
+        || !b[16].is_ascii_alphanumeric()
+        || !b[17].is_ascii_digit()
+    {
         return false;
     }
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ";
@@ -579,7 +609,8 @@ fn uk_nino(v: &str) -> bool {
         return false;
     }
     let (a, b) = (c[0], c[1]);
-    if !a.is_ascii_uppercase() || !b.is_ascii_uppercase() || b"DFIQUV".contains(&a) || b"DFIOQUV".contains(&b) {
+    if !a.is_ascii_uppercase() || !b.is_ascii_uppercase() || b"DFIQUV".contains(&a) || b"DFIOQUV".contains(&b)
+    {
         return false;
     }
     if [b"BG", b"GB", b"KN", b"NK", b"NT", b"TN", b"ZZ"].iter().any(|p| p[..] == c[..2]) {
@@ -659,6 +690,14 @@ mod tests {
         assert!(!ar_dni("20-30123456-7"), "a CUIL");
         assert!(!ar_dni("30123456-Z"), "a Spanish DNI");
         assert!(!ar_dni("99.999.999"));
+    }
+
+    #[test]
+    fn cedula_structure() {
+        assert!(co_cedula("1.020.345.678") && co_cedula("79456123"));
+        assert!(!co_cedula("79.456.123-2"), "a NIT");
+        assert!(!co_cedula("15.678.432-K"), "a RUT");
+        assert!(!co_cedula("12345"));
     }
 
     #[test]
@@ -766,6 +805,9 @@ mod tests {
         // specimen Reisepass C01X00T47 + check digit 8 (ICAO 9303 7-3-1).
         assert!(de_id_card("T220001293"));
         assert!(!de_id_card("T220001294"));
+        // The pre-2010 all-digit serial passes the check digit but is refused (expired).
+        assert!(icao_check(b"122000129", b'7'));
+        assert!(!de_id_card("1220001297"));
         assert!(de_passport("C01X00T47"));
         assert!(de_passport("C01X00T478"));
         assert!(!de_passport("C01X00T479"));
