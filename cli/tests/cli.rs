@@ -168,7 +168,7 @@ fn identifiers_lists_the_catalog() {
 fn invalid_and_binary_input_does_not_crash() {
     let dir = std::env::temp_dir().join(format!("sluice-hostile-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("bad-utf8.txt"), b"\xff\xfe\xfd ssn 536-22-8726 \xc3\x28 end").unwrap();
+    std::fs::write(dir.join("bad-utf8.txt"), b"caf\xc3\xa9 \xfd\xfe ssn 536-22-8726 \xc3\x28 end").unwrap();
     std::fs::write(dir.join("nul.txt"), b"ssn\x00536-22-8726\x00\x00").unwrap();
     std::fs::write(dir.join("image.png"), b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00").unwrap();
     std::fs::write(dir.join("long-line.txt"), "7".repeat(20 << 20)).unwrap();

@@ -2,6 +2,9 @@
 //! and only as a whole term (so `sin` is not found in `using`).
 
 /// A keyword and the spellings Macie also accepts for it (macie.md §1.1).
+///
+/// Matching folds ASCII case only (that keeps it one fast automaton), so a keyword with
+/// non-ASCII letters also gets its upper-case form: `NÚMERO` as well as `número`.
 pub fn keyword_variants(keyword: &str) -> Vec<String> {
     let k = keyword.trim().to_lowercase();
     let mut out = vec![k.clone()];
@@ -9,6 +12,10 @@ pub fn keyword_variants(keyword: &str) -> Vec<String> {
         for sep in ["_", "-", ""] {
             out.push(k.replace(' ', sep));
         }
+    }
+    if !k.is_ascii() {
+        let upper: Vec<String> = out.iter().map(|v| v.to_uppercase()).collect();
+        out.extend(upper);
     }
     out.dedup();
     out
@@ -59,6 +66,7 @@ mod tests {
             vec!["social security", "social_security", "social-security", "socialsecurity"]
         );
         assert_eq!(keyword_variants("ssn"), vec!["ssn"]);
+        assert_eq!(keyword_variants("Número"), vec!["número", "NÚMERO"]);
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub fn keyword_hits(rule: &CompiledRule, text: &str) -> Vec<(usize, usize)> {
     let lower = text.to_ascii_lowercase();
     let mut hits = Vec::new();
     for k in &rule.keywords {
+        // The engine folds ASCII case only; so does this.
+        let k = k.to_ascii_lowercase();
         let mut from = 0;
         while let Some(p) = lower[from..].find(k.as_str()) {
             let s = from + p;

@@ -116,3 +116,20 @@ fn hostile_text_does_not_panic() {
     e.scan("\u{0}ssn\u{0}536-22-8726\u{0}", &e.context::<&str>(&[]), &mut out);
     e.scan("ssn é\u{301}é 536-22-8726 ☃", &e.context::<&str>(&[]), &mut out);
 }
+
+#[test]
+fn accented_keywords_match_in_any_case() {
+    let e = engine("identifiers: {selector: INCLUDE, ids: [FRANCE_NATIONAL_IDENTIFICATION_NUMBER]}");
+    let kws: Vec<&String> = e.rules()[0].keywords.iter().filter(|k| !k.is_ascii()).collect();
+    assert!(!kws.is_empty(), "the rule has accented keywords");
+    let lower = kws[0].to_lowercase();
+    let upper = lower.to_uppercase();
+    let mut a = Vec::new();
+    let mut b = Vec::new();
+    e.scan(&lower, &e.context::<&str>(&[]), &mut a);
+    let ctx_lower = e.context(&[lower.as_str()]);
+    let ctx_upper = e.context(&[upper.as_str()]);
+    assert_eq!(ctx_lower, ctx_upper, "{lower} / {upper}");
+    assert_ne!(ctx_lower, e.context::<&str>(&[]));
+    e.scan(&upper, &ctx_upper, &mut b);
+}
