@@ -17,7 +17,10 @@ pub(super) const VALIDATORS: &[(&str, Validator)] = &[
     ("ipv4_address", ipv4_address),
     ("connection_string_password", connection_string_password),
     ("secret_value", secret_value),
-    ("not_placeholder_token", not_placeholder_token),
+    ("random_part", random_part),
+    ("random_mixed_case", random_mixed_case),
+    ("slack_token", slack_token),
+    ("azure_sas", azure_sas),
 ];
 
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -76,19 +79,52 @@ pub fn looks_like_placeholder(body: &str) -> bool {
         .any(|w| lower.contains(w))
 }
 
-/// The part of a token after its prefix: after the last `_`, `-` or `.` of the first 16
-/// characters, or the whole value.
-fn token_body(v: &str) -> &str {
-    let head = &v[..v.len().min(16)];
-    match head.rfind(['_', '-', '.']) {
-        Some(i) => &v[i + 1..],
-        None => v,
-    }
+/// The longest run of ASCII letters and digits: the random body of a prefixed token
+/// (`xoxb-…-<body>`, `dop_v1_<body>`), which placeholders fill with `x` or `0`.
+fn longest_alnum_run(v: &str) -> &str {
+    v.split(|c: char| !c.is_ascii_alphanumeric()).max_by_key(|s| s.len()).unwrap_or("")
 }
 
-/// A prefixed token whose body is not an obvious placeholder.
-fn not_placeholder_token(v: &str) -> bool {
-    !looks_like_placeholder(token_body(v))
+/// A structured token whose random part is not an obvious placeholder (`xoxb-000…`,
+/// `.../XXXXXXXXXXXXXXXXXXXXXXXX`).
+fn random_part(v: &str) -> bool {
+    !looks_like_placeholder(longest_alnum_run(v))
+}
+
+/// A random base62/base64url token body: not a placeholder, and with both upper- and
+/// lower-case letters, which a random body of 16+ such characters all but always has
+/// (P(no upper-case letter in 20 characters) is about 3e-5). Words glued to a prefix
+/// (`glpat-tokens-documentation`) have one case only.
+fn random_mixed_case(v: &str) -> bool {
+    random_part(v) && v.bytes().any(|b| b.is_ascii_uppercase()) && v.bytes().any(|b| b.is_ascii_lowercase())
+}
+
+/// Slack tokens: numeric workspace / user IDs then a random tail of 20+ characters.
+fn slack_token(v: &str) -> bool {
+    let tail = v.rsplit('-').next().unwrap_or("");
+    v.len() >= 40 && tail.len() >= 20 && random_part(v)
+}
+
+/// Azure shared access signature: a storage service version `sv=YYYY-MM-DD` and a `sig=`
+/// that, URL-decoded, is the base64 of a 32-byte HMAC-SHA256 (Azure Storage REST reference,
+/// "Create a service SAS").
+fn azure_sas(v: &str) -> bool {
+    let has_version = v.split(['?', '&']).any(|p| {
+        p.strip_prefix("sv=")
+            .is_some_and(|d| d.len() == 10 && d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-')
+    });
+    let sig = v.split(['?', '&']).find_map(|p| p.strip_prefix("sig="));
+    let Some(sig) = sig else { return false };
+    let decoded = sig
+        .replace("%2B", "+")
+        .replace("%2b", "+")
+        .replace("%2F", "/")
+        .replace("%2f", "/")
+        .replace("%3D", "=")
+        .replace("%3d", "=");
+    has_version
+        && base64::engine::general_purpose::STANDARD.decode(decoded.as_bytes()).is_ok_and(|b| b.len() == 32)
+        && !looks_like_placeholder(&decoded)
 }
 
 /// GitHub `gh[pousr]_` tokens: the CRC32 check passes, or the body is at least not a
@@ -129,7 +165,8 @@ fn aba_routing(v: &str) -> bool {
 /// AWS access key IDs: a 4-letter type prefix and 16 characters of RFC 4648 base32
 /// (`A-Z2-7`), 20 in all (AWS IAM "Unique identifiers" reference).
 fn aws_access_key_id(v: &str) -> bool {
-    const PREFIXES: [&str; 10] = ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ABIA", "ACCA"];
+    const PREFIXES: [&str; 10] =
+        ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ABIA", "ACCA"];
     v.len() == 20
         && PREFIXES.iter().any(|p| v.starts_with(p))
         && v[4..].bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
@@ -178,15 +215,22 @@ fn email_address(v: &str) -> bool {
     }
     // Image names at a pixel density (`logo@2x.png`) and file names that look like domains.
     let first = labels[0].to_ascii_lowercase();
-    if labels.len() == 2 && first.len() <= 3 && first.ends_with('x') && first[..first.len() - 1].bytes().all(|b| b.is_ascii_digit()) {
+    if labels.len() == 2
+        && first.len() <= 3
+        && first.ends_with('x')
+        && first[..first.len() - 1].bytes().all(|b| b.is_ascii_digit())
+    {
         return false;
     }
     const FILE_EXT: [&str; 14] =
         ["png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "js", "ts", "css", "map", "json", "lock", "tgz"];
-    if FILE_EXT.contains(&tld.as_str()) && labels.len() == 2 && labels[0].bytes().all(|b| b.is_ascii_digit() || b == b'x') {
+    if FILE_EXT.contains(&tld.as_str())
+        && labels.len() == 2
+        && labels[0].bytes().all(|b| b.is_ascii_digit() || b == b'x')
+    {
         return false;
     }
-    !matches!(domain.to_ascii_lowercase().as_str(), "localhost.localdomain" | "example.com" | "example.org" | "example.net")
+    domain.to_ascii_lowercase() != "localhost.localdomain"
 }
 
 /// IPv4 dotted quad: exactly four decimal octets 0–255 without leading zeros (a leading
@@ -236,8 +280,24 @@ pub fn is_placeholder_secret(v: &str) -> bool {
         return true;
     }
     for p in [
-        "process.env", "os.environ", "os.getenv", "getenv(", "env(", "env.", "environ[", "config.", "settings.",
-        "secrets.", "vault:", "self.", "this.", "params.", "args.", "request.", "ref+", "arn:aws:secretsmanager",
+        "process.env",
+        "os.environ",
+        "os.getenv",
+        "getenv(",
+        "env(",
+        "env.",
+        "environ[",
+        "config.",
+        "settings.",
+        "secrets.",
+        "vault:",
+        "self.",
+        "this.",
+        "params.",
+        "args.",
+        "request.",
+        "ref+",
+        "arn:aws:secretsmanager",
     ] {
         if lower.starts_with(p) || lower.contains(&format!("({p}")) {
             return true;
@@ -246,30 +306,98 @@ pub fn is_placeholder_secret(v: &str) -> bool {
     if lower.contains("getenv") || lower.contains("environ") {
         return true;
     }
+    // File paths (`PWD=/home/app`), not passwords.
+    if v.starts_with('/') || v.starts_with("~/") || v.starts_with("./") || v.starts_with("..") {
+        return true;
+    }
     // A function call or property access in code: `get_password()`, `cfg.db.password`.
     let ident = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
-    if let Some(i) = v.find('(') {
-        if i > 0 && ident(&v[..i]) && v.ends_with(')') {
+    // A function call, type or property access in code: `get_password()`, `input(`,
+    // `Option<String>`, `cfg.db.password`, `newPassword`.
+    if let Some(i) = v.find(['(', '<', '[']) {
+        if i > 0
+            && ident(&v[..i])
+            && (v.ends_with(')') || v.ends_with('(') || v.ends_with('>') || v.ends_with(']'))
+        {
             return true;
         }
     }
     if ident(v) && (v.contains('.') || v.contains('_')) && !v.bytes().any(|b| b.is_ascii_digit()) {
         return true;
     }
+    if ident(v) && ["pass", "pwd", "secret", "token", "key", "cred"].iter().any(|w| lower.contains(w)) {
+        return true;
+    }
     let word: String = lower.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    const WORDS: [&str; 40] = [
-        "password", "passwd", "pass", "pwd", "changeme", "changeit", "secret", "mysecret", "null", "none", "nil",
-        "undefined", "empty", "example", "test", "testing", "dummy", "placeholder", "redacted", "removed", "hidden",
-        "masked", "sample", "default", "todo", "tbd", "fixme", "notset", "unset", "required", "optional", "string",
-        "yourpassword", "mypassword", "enterpassword", "newpassword", "oldpassword", "password123", "secretkey",
+    const WORDS: &[&str] = &[
+        "password",
+        "passwd",
+        "pass",
+        "pwd",
+        "changeme",
+        "changeit",
+        "secret",
+        "mysecret",
+        "null",
+        "none",
+        "nil",
+        "undefined",
+        "empty",
+        "example",
+        "test",
+        "testing",
+        "dummy",
+        "placeholder",
+        "redacted",
+        "removed",
+        "hidden",
+        "masked",
+        "sample",
+        "default",
+        "todo",
+        "tbd",
+        "fixme",
+        "notset",
+        "unset",
+        "required",
+        "optional",
+        "string",
+        "yourpassword",
+        "mypassword",
+        "enterpassword",
+        "newpassword",
+        "oldpassword",
+        "password123",
+        "secretkey",
         "true",
+        "yes",
+        "enabled",
+        "disabled",
+        "files",
+        "compat",
+        "ldap",
+        "sss",
+        "winbind",
+        "systemd",
     ];
     if WORDS.contains(&word.as_str()) || word == "false" || word == "xxxx" {
         return true;
     }
-    ["your", "example", "placeholder", "redacted", "changeme", "change_me", "replace", "insert", "dummy"]
-        .iter()
-        .any(|w| lower.contains(w))
+    [
+        "your",
+        "example",
+        "placeholder",
+        "xxxx",
+        "****",
+        "redacted",
+        "changeme",
+        "change_me",
+        "replace",
+        "insert",
+        "dummy",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// A hard-coded secret value (password assignment): not a placeholder.
@@ -289,7 +417,7 @@ fn password_of_connection_string(v: &str) -> Option<String> {
         // The authority ends at the first `/`, `?` or `#` after the last `@` of the userinfo.
         let authority = &rest[..rest.find(['/', '?', '#', ';']).map_or(rest.len(), |e| {
             // A password may itself hold `/` or `?`: extend to the last `@` when there is one.
-            rest.rfind('@').map_or(e, |a| e.max(a))
+            rest.rfind('@').map_or(e, |a| e.max(a + 1))
         })];
         if let Some(at) = authority.rfind('@') {
             if let Some((_, pw)) = authority[..at].split_once(':') {
@@ -297,17 +425,28 @@ fn password_of_connection_string(v: &str) -> Option<String> {
             }
         }
     }
-    // Key-value forms: `password=…;`, `pwd=…&`.
+    // Oracle thin: `jdbc:oracle:thin:user/password@host:1521/service`.
+    if let Some(i) = v.find(":thin:") {
+        let rest = &v[i + 6..];
+        if let Some(at) = rest.find('@') {
+            if let Some((_, pw)) = rest[..at].split_once('/') {
+                return Some(pw.to_string());
+            }
+        }
+    }
+    // Key-value forms: `password=…;`, `Pwd = …&`.
     let lower = v.to_ascii_lowercase();
-    for key in ["password=", "pwd=", "passwd="] {
+    for key in ["password", "pwd", "passwd"] {
         let mut from = 0;
         while let Some(p) = lower[from..].find(key) {
             let s = from + p;
             let boundary = s == 0 || !lower.as_bytes()[s - 1].is_ascii_alphanumeric();
+            let after = v[s + key.len()..].trim_start();
             if boundary {
-                let val = &v[s + key.len()..];
-                let end = val.find([';', '&']).unwrap_or(val.len());
-                return Some(val[..end].trim().to_string());
+                if let Some(val) = after.strip_prefix('=') {
+                    let end = val.find([';', '&']).unwrap_or(val.len());
+                    return Some(val[..end].trim().to_string());
+                }
             }
             from = s + key.len();
         }
@@ -389,7 +528,8 @@ mod tests {
 
     #[test]
     fn azure_keys() {
-        let k = base64::engine::general_purpose::STANDARD.encode((0u8..64).map(|i| i.wrapping_mul(37) ^ 0x5a).collect::<Vec<_>>());
+        let k = base64::engine::general_purpose::STANDARD
+            .encode((0u8..64).map(|i| i.wrapping_mul(37) ^ 0x5a).collect::<Vec<_>>());
         assert_eq!(k.len(), 88);
         assert!(azure_storage_key(&k));
         assert!(!azure_storage_key(&k[..86]));
@@ -398,10 +538,23 @@ mod tests {
 
     #[test]
     fn emails() {
-        for ok in ["jane.doe@example.co.uk", "a_b+tag@mail.example.io", "x@xn--80ak6aa92e.xn--p1ai", "ops@sub.domain.dev"] {
+        for ok in [
+            "jane.doe@example.co.uk",
+            "a_b+tag@mail.example.io",
+            "x@xn--80ak6aa92e.xn--p1ai",
+            "ops@sub.domain.dev",
+        ] {
             assert!(email_address(ok), "{ok}");
         }
-        for bad in ["user@localhost", "logo@2x.png", "a..b@host.com", ".a@host.com", "a@host.c0m", "a@-host.com", "a@1.2.3.4"] {
+        for bad in [
+            "user@localhost",
+            "logo@2x.png",
+            "a..b@host.com",
+            ".a@host.com",
+            "a@host.c0m",
+            "a@-host.com",
+            "a@1.2.3.4",
+        ] {
             assert!(!email_address(bad), "{bad}");
         }
     }
@@ -418,9 +571,23 @@ mod tests {
     #[test]
     fn placeholders() {
         for p in [
-            "${DB_PASSWORD}", "<password>", "****", "password", "changeme", "{{ db_pass }}", "%DB_PASS%", "$DB_PASS",
-            "null", "", "xxxxxxxx", "os.getenv(\"PW\")", "process.env.DB_PASSWORD", "your_password_here",
-            "settings.DB_PASSWORD", "get_password()", "user_password",
+            "${DB_PASSWORD}",
+            "<password>",
+            "****",
+            "password",
+            "changeme",
+            "{{ db_pass }}",
+            "%DB_PASS%",
+            "$DB_PASS",
+            "null",
+            "",
+            "xxxxxxxx",
+            "os.getenv(\"PW\")",
+            "process.env.DB_PASSWORD",
+            "your_password_here",
+            "settings.DB_PASSWORD",
+            "get_password()",
+            "user_password",
         ] {
             assert!(is_placeholder_secret(p), "{p}");
         }
@@ -430,10 +597,37 @@ mod tests {
     }
 
     #[test]
+    fn sas_signature() {
+        // sig = base64 of 32 bytes, URL-encoded; a synthetic value made for this test.
+        let sig = base64::engine::general_purpose::STANDARD
+            .encode((0u8..32).map(|i| i.wrapping_mul(53) ^ 0x3c).collect::<Vec<_>>());
+        let enc = sig.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D");
+        let sas = format!("sv=2022-11-02&ss=b&srt=co&sp=rl&se=2025-01-01T00:00:00Z&spr=https&sig={enc}");
+        assert!(azure_sas(&sas), "{sas}");
+        assert!(!azure_sas(&sas.replace("sv=2022-11-02&", "")));
+        assert!(!azure_sas(&format!("sv=2022-11-02&sig={}", &enc[..20])));
+    }
+
+    #[test]
+    fn random_parts() {
+        assert!(random_part("xoxb-123456789012-1234567890123-Vq3Lm8ZkT2pWx7RbN4cJd9Hs"));
+        assert!(!random_part("xoxb-000000000000-0000000000000-xxxxxxxxxxxxxxxxxxxxxxxx"));
+        assert!(!random_part(
+            "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
+        ));
+    }
+
+    #[test]
     fn connection_strings() {
+        assert!(connection_string_password(
+            "mongodb+srv://svc:Tx57#A3/D?x@c0.mongodb.net/prod?retryWrites=true"
+        ));
+        assert!(connection_string_password("jdbc:oracle:thin:scott/Tg7#pQ2x@db:1521/ORCL"));
         assert!(connection_string_password("postgres://app:Qx7!pLm2@db.internal:5432/app"));
         assert!(connection_string_password("Server=db1;Database=crm;User Id=sa;Password=Vt9#kLm2q;"));
-        assert!(connection_string_password("jdbc:sqlserver://db:1433;databaseName=crm;user=sa;password=Vt9#kLm2q"));
+        assert!(connection_string_password(
+            "jdbc:sqlserver://db:1433;databaseName=crm;user=sa;password=Vt9#kLm2q"
+        ));
         assert!(!connection_string_password("postgres://app@db.internal:5432/app"));
         assert!(!connection_string_password("postgres://app:${DB_PASSWORD}@db:5432/app"));
         assert!(!connection_string_password("mysql://root:<password>@localhost/db"));
