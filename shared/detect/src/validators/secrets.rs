@@ -159,7 +159,7 @@ fn aba_routing(v: &str) -> bool {
         return false;
     }
     let sum: u32 = d.iter().zip([3u32, 7, 1].iter().cycle()).map(|(&x, &w)| x as u32 * w).sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// AWS access key IDs: a 4-letter type prefix and 16 characters of RFC 4648 base32
@@ -191,6 +191,20 @@ fn email_address(v: &str) -> bool {
         return false;
     }
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return false;
+    }
+    // Message-IDs and tracking addresses (`<6128881c-0c86-4bfd-…@host>`): a local part
+    // holding a long hexadecimal run (a UUID or hash) names a message, not a person.
+    let hex_run = local
+        .split(|c: char| !c.is_ascii_hexdigit() && c != '-')
+        .map(|r| r.replace('-', ""))
+        .filter(|r| {
+            r.len() >= 20
+                && r.bytes().any(|b| b.is_ascii_digit())
+                && r.bytes().any(|b| b.is_ascii_alphabetic())
+        })
+        .count();
+    if hex_run > 0 {
         return false;
     }
     let labels: Vec<&str> = domain.split('.').collect();
@@ -230,7 +244,7 @@ fn email_address(v: &str) -> bool {
     {
         return false;
     }
-    domain.to_ascii_lowercase() != "localhost.localdomain"
+    !domain.eq_ignore_ascii_case("localhost.localdomain")
 }
 
 /// IPv4 dotted quad: exactly four decimal octets 0–255 without leading zeros (a leading
