@@ -53,8 +53,8 @@ fn nanp_phone(v: &str) -> bool {
     !(nxx == [5, 5, 5] && d[6] == 0 && d[7] == 1)
 }
 
-/// UK (Ofcom numbering plan): 10 national significant digits (9 for a few 01 areas and
-/// 0800), first digit 1, 2, 3, 5, 7, 8 or 9.
+/// UK (Ofcom numbering plan): 10 national significant digits (9 for 016977 and some 0800),
+/// first digit 1, 2, 3, 5, 7, 8 or 9.
 fn uk_phone(v: &str) -> bool {
     let (mut d, intl) = strip_cc(v, &[4, 4]);
     if intl {
@@ -67,7 +67,8 @@ fn uk_phone(v: &str) -> bool {
         }
         d.remove(0);
     }
-    let ok_len = d.len() == 10 || (d.len() == 9 && matches!(d.first(), Some(1) | Some(8)));
+    // Nine digits only for the Brampton 016977 numbers and 0800 freephone.
+    let ok_len = d.len() == 10 || (d.len() == 9 && (d.starts_with(&[1, 6, 9, 7, 7]) || d.starts_with(&[8, 0, 0])));
     ok_len && matches!(d[0], 1 | 2 | 3 | 5 | 7 | 8 | 9)
 }
 
@@ -390,6 +391,7 @@ mod tests {
         assert!(uk_phone("+44 (0)20 7930 4433"));
         assert!(!uk_phone("020 7930 443"));
         assert!(!uk_phone("+44 0 7930 4433 1"));
+        assert!(!uk_phone("01 42 92 81 00"), "a French number is not a short UK one");
         assert!(fr_phone("01 42 92 81 00"));
         assert!(fr_phone("+33 1 42 92 81 00"));
         assert!(!fr_phone("00 42 92 81 00"));
