@@ -68,7 +68,8 @@ fn uk_phone(v: &str) -> bool {
         d.remove(0);
     }
     // Nine digits only for the Brampton 016977 numbers and 0800 freephone.
-    let ok_len = d.len() == 10 || (d.len() == 9 && (d.starts_with(&[1, 6, 9, 7, 7]) || d.starts_with(&[8, 0, 0])));
+    let ok_len =
+        d.len() == 10 || (d.len() == 9 && (d.starts_with(&[1, 6, 9, 7, 7]) || d.starts_with(&[8, 0, 0])));
     ok_len && matches!(d[0], 1 | 2 | 3 | 5 | 7 | 8 | 9)
 }
 
@@ -144,29 +145,87 @@ fn br_phone(v: &str) -> bool {
 /// Italian, Portuguese, Dutch).
 fn month_from_name(w: &str) -> Option<u32> {
     const NAMES: &[(&str, u32)] = &[
-        ("january", 1), ("february", 2), ("march", 3), ("april", 4), ("may", 5), ("june", 6),
-        ("july", 7), ("august", 8), ("september", 9), ("october", 10), ("november", 11), ("december", 12),
+        ("january", 1),
+        ("february", 2),
+        ("march", 3),
+        ("april", 4),
+        ("may", 5),
+        ("june", 6),
+        ("july", 7),
+        ("august", 8),
+        ("september", 9),
+        ("october", 10),
+        ("november", 11),
+        ("december", 12),
         ("sept", 9),
-        ("janvier", 1), ("février", 2), ("fevrier", 2), ("mars", 3), ("avril", 4), ("mai", 5), ("juin", 6),
-        ("juillet", 7), ("août", 8), ("aout", 8), ("septembre", 9), ("octobre", 10), ("novembre", 11),
-        ("décembre", 12), ("decembre", 12),
-        ("januar", 1), ("februar", 2), ("märz", 3), ("maerz", 3), ("juni", 6), ("juli", 7),
-        ("oktober", 10), ("dezember", 12),
-        ("enero", 1), ("febrero", 2), ("marzo", 3), ("abril", 4), ("mayo", 5), ("junio", 6),
-        ("julio", 7), ("agosto", 8), ("septiembre", 9), ("setiembre", 9), ("octubre", 10),
-        ("noviembre", 11), ("diciembre", 12),
-        ("gennaio", 1), ("febbraio", 2), ("aprile", 4), ("maggio", 5), ("giugno", 6), ("luglio", 7),
-        ("settembre", 9), ("ottobre", 10), ("dicembre", 12),
-        ("janeiro", 1), ("fevereiro", 2), ("março", 3), ("marco", 3), ("maio", 5), ("junho", 6),
-        ("julho", 7), ("setembro", 9), ("outubro", 10), ("dezembro", 12),
-        ("januari", 1), ("februari", 2), ("maart", 3), ("mei", 5), ("augustus", 8),
+        ("janvier", 1),
+        ("février", 2),
+        ("fevrier", 2),
+        ("mars", 3),
+        ("avril", 4),
+        ("mai", 5),
+        ("juin", 6),
+        ("juillet", 7),
+        ("août", 8),
+        ("aout", 8),
+        ("septembre", 9),
+        ("octobre", 10),
+        ("novembre", 11),
+        ("décembre", 12),
+        ("decembre", 12),
+        ("januar", 1),
+        ("februar", 2),
+        ("märz", 3),
+        ("maerz", 3),
+        ("juni", 6),
+        ("juli", 7),
+        ("oktober", 10),
+        ("dezember", 12),
+        ("enero", 1),
+        ("febrero", 2),
+        ("marzo", 3),
+        ("abril", 4),
+        ("mayo", 5),
+        ("junio", 6),
+        ("julio", 7),
+        ("agosto", 8),
+        ("septiembre", 9),
+        ("setiembre", 9),
+        ("octubre", 10),
+        ("noviembre", 11),
+        ("diciembre", 12),
+        ("gennaio", 1),
+        ("febbraio", 2),
+        ("aprile", 4),
+        ("maggio", 5),
+        ("giugno", 6),
+        ("luglio", 7),
+        ("settembre", 9),
+        ("ottobre", 10),
+        ("dicembre", 12),
+        ("janeiro", 1),
+        ("fevereiro", 2),
+        ("março", 3),
+        ("marco", 3),
+        ("maio", 5),
+        ("junho", 6),
+        ("julho", 7),
+        ("setembro", 9),
+        ("outubro", 10),
+        ("dezembro", 12),
+        ("januari", 1),
+        ("februari", 2),
+        ("maart", 3),
+        ("mei", 5),
+        ("augustus", 8),
     ];
     let w = w.trim_end_matches('.').to_lowercase();
     if let Some((_, m)) = NAMES.iter().find(|(n, _)| *n == w) {
         return Some(*m);
     }
     // English three-letter abbreviations (Jan, Feb, …).
-    const ABBR: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    const ABBR: [&str; 12] =
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     ABBR.iter().position(|a| *a == w).map(|i| i as u32 + 1)
 }
 
@@ -174,7 +233,7 @@ fn days_in_month(y: u32, m: u32) -> u32 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
         2 => 28,
         _ => 0,
     }
@@ -182,10 +241,8 @@ fn days_in_month(y: u32, m: u32) -> u32 {
 
 /// Today's year, from the system clock (civil-from-days, proleptic Gregorian).
 fn current_year() -> u32 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let days = (secs / 86_400) as i64 + 719_468;
     let era = days.div_euclid(146_097);
     let doe = days - era * 146_097;
@@ -243,7 +300,13 @@ fn date_of_birth(v: &str) -> bool {
     match (month_word, nums.as_slice()) {
         (Some(m), [a, b]) => {
             // 14 March 1985 or March 14, 1985: the year is the four-digit one.
-            let (day, y) = if b.1 == 4 { (a.0, b.0) } else if a.1 == 4 { (b.0, a.0) } else { return false };
+            let (day, y) = if b.1 == 4 {
+                (a.0, b.0)
+            } else if a.1 == 4 {
+                (b.0, a.0)
+            } else {
+                return false;
+            };
             a.1 <= 4 && b.1 <= 4 && real_date(y, m, day)
         }
         (None, [a, b, c]) => {
@@ -296,7 +359,8 @@ fn uk_driving_licence(v: &str) -> bool {
         return false;
     }
     let initials = &c[11..13];
-    let ok_initials = initials[0].is_ascii_uppercase() && (initials[1].is_ascii_uppercase() || initials[1] == b'9');
+    let ok_initials =
+        initials[0].is_ascii_uppercase() && (initials[1].is_ascii_uppercase() || initials[1] == b'9');
     ok_initials && c[13].is_ascii_digit() && c[14].is_ascii_uppercase() && c[15].is_ascii_uppercase()
 }
 
@@ -376,7 +440,9 @@ mod tests {
         assert!(nanp_phone("+1 (202) 456-1111"));
         assert!(nanp_phone("1-888-225-5322"));
         assert!(nanp_phone("602.776.2327"));
-        for bad in ["(123) 456-7890", "211-456-7890", "202-111-4567", "292-456-7890", "202-555-0123", "20245611"] {
+        for bad in
+            ["(123) 456-7890", "211-456-7890", "202-111-4567", "292-456-7890", "202-555-0123", "20245611"]
+        {
             assert!(!nanp_phone(bad), "{bad}");
         }
     }
@@ -416,12 +482,24 @@ mod tests {
     #[test]
     fn dates_of_birth() {
         for ok in [
-            "1985-03-14", "03/14/1985", "14.03.1985", "14 March 1985", "March 14, 1985", "14-Mar-1985",
-            "Oct 11, 1984", "8 Sep 1983", "29.02.2000", "14 de marzo de 1985", "3rd June 1970", "14/03/85",
+            "1985-03-14",
+            "03/14/1985",
+            "14.03.1985",
+            "14 March 1985",
+            "March 14, 1985",
+            "14-Mar-1985",
+            "Oct 11, 1984",
+            "8 Sep 1983",
+            "29.02.2000",
+            "14 de marzo de 1985",
+            "3rd June 1970",
+            "14/03/85",
         ] {
             assert!(date_of_birth(ok), "{ok}");
         }
-        for bad in ["1985-13-14", "31.04.1985", "29.02.1900", "14 Foo 1985", "1899-12-31", "3000-01-01", "14.03"] {
+        for bad in
+            ["1985-13-14", "31.04.1985", "29.02.1900", "14 Foo 1985", "1899-12-31", "3000-01-01", "14.03"]
+        {
             assert!(!date_of_birth(bad), "{bad}");
         }
     }

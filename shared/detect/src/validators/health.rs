@@ -85,8 +85,8 @@ fn canada_health_number(v: &str) -> bool {
 
 /// The ISO 3166 numeric codes of the EU/EEA states and Switzerland, which issue the EHIC.
 const EHIC_COUNTRIES: &[u32] = &[
-    40, 56, 100, 191, 196, 203, 208, 233, 246, 250, 276, 300, 348, 352, 372, 380, 428, 438, 440, 442,
-    470, 528, 578, 616, 620, 642, 703, 705, 724, 752, 756, 826,
+    40, 56, 100, 191, 196, 203, 208, 233, 246, 250, 276, 300, 348, 352, 372, 380, 428, 438, 440, 442, 470,
+    528, 578, 616, 620, 642, 703, 705, 724, 752, 756, 826,
 ];
 
 /// EHIC card identification number (Decision S2, field 8): 20 digits, an ISO/IEC 7812
