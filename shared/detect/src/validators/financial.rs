@@ -66,8 +66,8 @@ pub fn issuer_accepts(d: &[u8]) -> bool {
     if p4 == 6011 || (644..=649).contains(&p3) || p2 == 65 || (622126..=622925).contains(&p6) {
         return (16..=19).contains(&n);
     }
-    // UnionPay: 62 (and 81 co-branded ranges); 16-19 digits.
-    if p2 == 62 || p2 == 81 {
+    // UnionPay: 62; 16-19 digits.
+    if p2 == 62 {
         return (16..=19).contains(&n);
     }
     false
@@ -75,6 +75,9 @@ pub fn issuer_accepts(d: &[u8]) -> bool {
 
 /// A payment card number: issuer prefix and length, then Luhn.
 fn credit_card(v: &str) -> bool {
+    if v.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
     let d = digits(v);
     issuer_accepts(&d) && luhn(&d) && !d.iter().all(|&x| x == d[0])
 }
