@@ -75,7 +75,11 @@ fn scans_the_examples_with_macie_shaped_results() {
     assert_eq!(p.get("UK_BANK_ACCOUNT_NUMBER"), Some(&1));
     assert_eq!(p.get("FRANCE_BANK_ACCOUNT_NUMBER"), Some(&1));
     let records = payments.to_string();
-    assert!(records.contains(r#"{"jsonPath":"$.payer.bank.iban","recordIndex":0}"#) || records.contains(r#""recordIndex":0,"jsonPath":"$.payer.bank.iban""#), "{records}");
+    assert!(
+        records.contains(r#"{"jsonPath":"$.payer.bank.iban","recordIndex":0}"#)
+            || records.contains(r#""recordIndex":0,"jsonPath":"$.payer.bank.iban""#),
+        "{records}"
+    );
 
     let notes = &results["notes.txt"];
     assert_eq!(notes["status"]["code"], "COMPLETE");
@@ -128,7 +132,11 @@ fn identifier_selection_and_bad_configuration() {
     assert!(text.contains("USA_SOCIAL_SECURITY_NUMBER") && !text.contains("CREDIT_CARD_NUMBER"), "{text}");
 
     let cfg = std::env::temp_dir().join(format!("sluice-bad-{}.yaml", std::process::id()));
-    std::fs::write(&cfg, "custom_data_identifiers:\n  - name: x\n    regex: 'EMP-\\d+'\n    maximum_match_distance: 500\n").unwrap();
+    std::fs::write(
+        &cfg,
+        "custom_data_identifiers:\n  - name: x\n    regex: 'EMP-\\d+'\n    maximum_match_distance: 500\n",
+    )
+    .unwrap();
     let bad = sluice(&["scan", dir.to_str().unwrap(), "--config", cfg.to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(2));
     let err = String::from_utf8_lossy(&bad.stderr);
@@ -145,7 +153,15 @@ fn custom_identifiers_from_the_config_file() {
     )
     .unwrap();
     let dir = examples();
-    let out = sluice(&["scan", dir.join("exports/payments.jsonl").to_str().unwrap(), "--config", cfg.to_str().unwrap(), "--format", "jsonl", "-q"]);
+    let out = sluice(&[
+        "scan",
+        dir.join("exports/payments.jsonl").to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "-q",
+    ]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["customDataIdentifiers"]["totalCount"], 4);
     assert_eq!(v["findingType"], "SensitiveData:S3Object/CustomIdentifier");
@@ -157,7 +173,8 @@ fn custom_identifiers_from_the_config_file() {
 fn identifiers_lists_the_catalog() {
     let out = sluice(&["identifiers", "--json"]);
     assert!(out.status.success());
-    let rows: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rows: Vec<Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert!(rows.len() >= 166 + 40, "{} identifiers", rows.len());
     let ssn = rows.iter().find(|r| r["id"] == "USA_SOCIAL_SECURITY_NUMBER").unwrap();
     assert_eq!(ssn["keywordRequired"], true);

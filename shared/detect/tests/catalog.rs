@@ -11,7 +11,8 @@ const MACIE_IDS: &str = include_str!("macie_ids.txt");
 #[test]
 fn every_macie_identifier_has_a_rule() {
     let ids: BTreeSet<String> = builtin_specs().unwrap().into_iter().map(|s| s.id).collect();
-    let macie: Vec<&str> = MACIE_IDS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    let macie: Vec<&str> =
+        MACIE_IDS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
     assert_eq!(macie.len(), 166);
     let missing: Vec<&&str> = macie.iter().filter(|id| !ids.contains(**id)).collect();
     assert!(missing.is_empty(), "{} Macie IDs have no rule: {missing:?}", missing.len());

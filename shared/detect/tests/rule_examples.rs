@@ -16,6 +16,7 @@ fn every_rule_finds_its_examples_and_none_of_its_negatives() {
     let specs = builtin_specs().expect("rule files parse");
     let full = Engine::builtin().expect("engine builds");
     let mut failures = Vec::new();
+    let variants = |id: &str| specs.iter().filter(|s| s.id == id).count();
     for spec in &specs {
         let rule = match CompiledRule::from_spec(spec) {
             Ok(r) => r,
@@ -41,7 +42,12 @@ fn every_rule_finds_its_examples_and_none_of_its_negatives() {
             if !reference::scan_rule(&rule, ex.text(), &ex.context()).is_empty() {
                 failures.push(format!("{}: matched negative example {:?}", spec.id, ex.text()));
             }
-            if engine_ids(&full, ex).contains(&spec.id) {
+            if engine_ids(&single, ex).contains(&spec.id) {
+                failures.push(format!("{}: one-rule engine matched negative example {:?}", spec.id, ex.text()));
+            }
+            // Another variant of the same ID may rightly find it (an IBAN is a negative of
+            // the domestic-format rule that shares its ID).
+            if variants(&spec.id) == 1 && engine_ids(&full, ex).contains(&spec.id) {
                 failures.push(format!("{}: full engine matched negative example {:?}", spec.id, ex.text()));
             }
         }

@@ -37,7 +37,12 @@ fn main() {
     let engine = Engine::builtin().expect("engine builds");
     let build = t0.elapsed();
     let mut files: Vec<PathBuf> = walk(&dir);
-    files.retain(|p| !matches!(p.file_name().and_then(|n| n.to_str()), Some("labels.jsonl" | "manifest.json" | "values.jsonl")));
+    files.retain(|p| {
+        !matches!(
+            p.file_name().and_then(|n| n.to_str()),
+            Some("labels.jsonl" | "manifest.json" | "values.jsonl")
+        )
+    });
     files.sort();
     let limits = Limits::default();
     let (mut bytes, mut findings) = (0u64, 0u64);
@@ -46,8 +51,14 @@ fn main() {
         let file = File::open(path).expect("open");
         let size = file.metadata().map(|m| m.len()).ok();
         let name = path.to_string_lossy();
-        let r = classify(&engine, BufReader::with_capacity(256 << 10, file), ObjectHint { name: &name, content_type: None, size }, &limits, 1000)
-            .expect("classify");
+        let r = classify(
+            &engine,
+            BufReader::with_capacity(256 << 10, file),
+            ObjectHint { name: &name, content_type: None, size },
+            &limits,
+            1000,
+        )
+        .expect("classify");
         bytes += r.size_classified;
         findings += r.sensitive_data.iter().map(|s| s.total_count).sum::<u64>();
     }
