@@ -43,7 +43,11 @@ fn every_rule_finds_its_examples_and_none_of_its_negatives() {
                 failures.push(format!("{}: matched negative example {:?}", spec.id, ex.text()));
             }
             if engine_ids(&single, ex).contains(&spec.id) {
-                failures.push(format!("{}: one-rule engine matched negative example {:?}", spec.id, ex.text()));
+                failures.push(format!(
+                    "{}: one-rule engine matched negative example {:?}",
+                    spec.id,
+                    ex.text()
+                ));
             }
             // Another variant of the same ID may rightly find it (an IBAN is a negative of
             // the domestic-format rule that shares its ID).

@@ -4,13 +4,13 @@ use super::checksum::luhn;
 use super::{digits, Validator};
 
 pub(super) const VALIDATORS: &[(&str, Validator)] = &[
-    ("nanp_phone", nanp_phone),
-    ("uk_phone", uk_phone),
-    ("fr_phone", fr_phone),
-    ("de_phone", de_phone),
-    ("it_phone", it_phone),
-    ("es_phone", es_phone),
-    ("br_phone", br_phone),
+    ("nanp_phone", |v| !looks_like_ipv4(v) && nanp_phone(v)),
+    ("uk_phone", |v| !looks_like_ipv4(v) && uk_phone(v)),
+    ("fr_phone", |v| !looks_like_ipv4(v) && fr_phone(v)),
+    ("de_phone", |v| !looks_like_ipv4(v) && de_phone(v)),
+    ("it_phone", |v| !looks_like_ipv4(v) && it_phone(v)),
+    ("es_phone", |v| !looks_like_ipv4(v) && es_phone(v)),
+    ("br_phone", |v| !looks_like_ipv4(v) && br_phone(v)),
     ("date_of_birth", date_of_birth),
     ("lat_long", lat_long),
     ("uk_driving_licence", uk_driving_licence),
@@ -22,6 +22,14 @@ pub(super) const VALIDATORS: &[(&str, Validator)] = &[
 
 /// Strips a leading international prefix (`+CC`, `00CC`) when present; returns the national
 /// significant digits and whether the prefix was there.
+/// Four dot-separated groups of 1–3 digits: an IPv4 address (access logs are full of them),
+/// never a phone number written with dots.
+fn looks_like_ipv4(v: &str) -> bool {
+    let parts: Vec<&str> = v.trim().split('.').collect();
+    parts.len() == 4
+        && parts.iter().all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn strip_cc(v: &str, cc: &[u8]) -> (Vec<u8>, bool) {
     let d = digits(v);
     let t = v.trim_start();
@@ -433,6 +441,16 @@ fn has_letter_and_digit(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_validators_reject_ipv4_addresses() {
+        for name in ["nanp_phone", "uk_phone", "fr_phone", "de_phone", "it_phone", "es_phone", "br_phone"] {
+            let f = VALIDATORS.iter().find(|(n, _)| *n == name).unwrap().1;
+            assert!(!f("74.181.35.42"), "{name}");
+        }
+        let es = VALIDATORS.iter().find(|(n, _)| *n == "es_phone").unwrap().1;
+        assert!(es("612 345 678"));
+    }
 
     #[test]
     fn nanp() {
