@@ -169,6 +169,7 @@ impl CustomIdentifierSpec {
             keywords: self.keywords.iter().flat_map(|k| keyword_variants(k)).collect(),
             keyword_required: !self.keywords.is_empty(),
             anchors: Vec::new(),
+            anchor_terms: false,
             validator: None,
             suppress: HashSet::new(),
             yields_to: Vec::new(),

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use sluice_finding::{Category, IdentifierInfo, SeverityRule};
 
@@ -56,15 +56,21 @@ struct LiteralTargets {
     keyword_of: Vec<u32>,
     /// Rules for which it is an anchor (a plain substring).
     anchor_of: Vec<u32>,
+    /// Rules for which it is an anchor that must stand as a term.
+    term_anchor_of: Vec<u32>,
 }
 
 pub struct Engine {
     rules: Vec<CompiledRule>,
     literals: Option<AhoCorasick>,
+    literal_text: Vec<String>,
     targets: Vec<LiteralTargets>,
-    /// Rules with neither a required keyword nor an anchor, gated by `fused`.
+    /// Rules with neither a required keyword nor an anchor, gated by `fused`: the union of
+    /// their patterns marks the lines worth a look, and `unanchored_set` tells which of them
+    /// match in such a line.
     unanchored: Vec<u32>,
     fused: Option<Regex>,
+    unanchored_set: Option<regex::RegexSet>,
     /// Custom identifiers without keywords: user regexes run over the whole text.
     whole_text: Vec<u32>,
     /// Rule index → indices of the rules it yields to.
@@ -152,7 +158,11 @@ impl Engine {
             } else if !rule.anchors.is_empty() {
                 for a in &rule.anchors {
                     let s = slot(a, &mut targets);
-                    targets[s].anchor_of.push(i);
+                    if rule.anchor_terms {
+                        targets[s].term_anchor_of.push(i);
+                    } else {
+                        targets[s].anchor_of.push(i);
+                    }
                 }
             } else if rule.origin == Origin::Custom {
                 whole_text.push(i);
@@ -162,6 +172,7 @@ impl Engine {
                 fused_parts.push(format!("(?:{})", rule.regex.as_str().replace("(?P<value>", "(?:")));
             }
         }
+        let literal_text = literals.clone();
         let literals = if literals.is_empty() {
             None
         } else {
@@ -169,8 +180,20 @@ impl Engine {
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&literals)
                     .map_err(|e| DetectError::Rules(format!("keyword automaton: {e}")))?,
+            )
+        };
+        let unanchored_set = if fused_parts.is_empty() {
+            None
+        } else {
+            Some(
+                regex::RegexSetBuilder::new(&fused_parts)
+                    .size_limit(64 << 20)
+                    .dfa_size_limit(64 << 20)
+                    .build()
+                    .map_err(|e| DetectError::Rules(format!("unanchored set: {e}")))?,
             )
         };
         let fused = if fused_parts.is_empty() {
@@ -201,9 +224,11 @@ impl Engine {
         Ok(Engine {
             rules,
             literals,
+            literal_text,
             targets,
             unanchored,
             fused,
+            unanchored_set,
             whole_text,
             yields,
             allow,
@@ -277,20 +302,14 @@ impl Engine {
         if let Some(ac) = &self.literals {
             for m in ac.find_overlapping_iter(text) {
                 let t = &self.targets[m.pattern().as_usize()];
-                if !t.keyword_of.is_empty() && is_term(text, m.start(), m.end()) {
-                    hits.extend(t.keyword_of.iter().map(|&rule| Hit {
-                        rule,
-                        start: m.start(),
-                        end: m.end(),
-                        keyword: true,
-                    }));
+                let (s, e) = (m.start(), m.end());
+                if (!t.keyword_of.is_empty() || !t.term_anchor_of.is_empty()) && is_term(text, s, e) {
+                    let kws = t.keyword_of.iter().map(|&rule| Hit { rule, start: s, end: e, keyword: true });
+                    let terms =
+                        t.term_anchor_of.iter().map(|&rule| Hit { rule, start: s, end: e, keyword: false });
+                    hits.extend(kws.chain(terms));
                 }
-                hits.extend(t.anchor_of.iter().map(|&rule| Hit {
-                    rule,
-                    start: m.start(),
-                    end: m.end(),
-                    keyword: false,
-                }));
+                hits.extend(t.anchor_of.iter().map(|&rule| Hit { rule, start: s, end: e, keyword: false }));
             }
         }
         hits.sort_unstable_by_key(|h| (h.rule, h.start, h.end));
@@ -334,8 +353,11 @@ impl Engine {
             }
             if !windows.is_empty() {
                 let merged = line_windows(text, &mut windows);
-                for &rule_idx in &self.unanchored {
-                    self.run_rule(rule_idx, text, &merged, false, &[], out);
+                let set = self.unanchored_set.as_ref().expect("built with fused");
+                for &(ws, we) in &merged {
+                    for k in set.matches(&text[ws..we]).iter() {
+                        self.run_rule(self.unanchored[k], text, &[(ws, we)], false, &[], out);
+                    }
                 }
             }
         }
@@ -449,4 +471,56 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+impl Engine {
+    #[doc(hidden)]
+    pub fn tmp_timing(&self, text: &str) {
+        let t = std::time::Instant::now();
+        let mut n = 0;
+        if let Some(ac) = &self.literals { for _m in ac.find_overlapping_iter(text) { n += 1; } }
+        println!("ac overlapping: {:?} ({n} hits) kind={:?} pats={}", t.elapsed(), self.literals.as_ref().map(|a| a.kind()), self.literal_text.len());
+        let t = std::time::Instant::now();
+        let n = self.fused.as_ref().map_or(0, |f| f.find_iter(text).count());
+        println!("fused: {:?} ({n})", t.elapsed());
+        let t = std::time::Instant::now();
+        let mut out = Vec::new();
+        self.scan(text, &ContextHits::none(), &mut out);
+        println!("scan: {:?} ({} matches)", t.elapsed(), out.len());
+    }
+
+    #[doc(hidden)]
+    pub fn tmp_stats(&self, text: &str) -> Vec<(String, usize, usize)> {
+        let mut c: HashMap<usize, (usize, usize)> = HashMap::new();
+        if let Some(ac) = &self.literals {
+            for m in ac.find_overlapping_iter(text) {
+                let e = c.entry(m.pattern().as_usize()).or_default();
+                e.0 += 1;
+                if is_term(text, m.start(), m.end()) {
+                    e.1 += 1;
+                }
+            }
+        }
+        let pats: Vec<String> = (0..self.targets.len())
+            .map(|i| {
+                let t = &self.targets[i];
+                let ids: Vec<&str> = t
+                    .keyword_of
+                    .iter()
+                    .chain(&t.anchor_of)
+                    .map(|&r| self.rules[r as usize].id.as_str())
+                    .collect();
+                format!("{:?} {:?}", self.literal_text[i], ids.first())
+            })
+            .collect();
+        let mut v: Vec<_> = c.into_iter().map(|(k, (a, b))| (pats[k].clone(), a, b)).collect();
+        v.sort_by_key(|x| std::cmp::Reverse(x.1));
+        v.truncate(25);
+        let mut fused = 0;
+        if let Some(f) = &self.fused {
+            fused = f.find_iter(text).count();
+        }
+        v.push(("fused".into(), fused, 0));
+        v
+    }
 }

@@ -28,10 +28,15 @@ pub fn is_term(text: &str, start: usize, end: usize) -> bool {
     let first = text[start..end].chars().next();
     let last = text[start..end].chars().next_back();
     let after = text[end..].chars().next();
+    // A camelCase boundary counts only after a lower-case run of two or more letters:
+    // `homePhone` has the keyword `phone`, `iPhone` does not.
+    let camel_before = |b: char| {
+        b.is_lowercase() && text[..start - b.len_utf8()].chars().next_back().is_some_and(char::is_lowercase)
+    };
     let ok_before = match (before, first) {
         (None, _) => true,
         (Some(b), Some(f)) => {
-            !b.is_alphanumeric() || !f.is_alphanumeric() || (b.is_lowercase() && f.is_uppercase())
+            !b.is_alphanumeric() || !f.is_alphanumeric() || (f.is_uppercase() && camel_before(b))
         }
         _ => true,
     };
@@ -78,6 +83,11 @@ mod tests {
         assert!(is_term(t, p, p + 3), "snake_case");
         let p = t.find("Ssn").unwrap();
         assert!(is_term(t, p, p + 3), "camelCase");
+        let ua = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_3) homePhone";
+        let p = ua.find("Phone").unwrap();
+        assert!(!is_term(ua, p, p + 5), "iPhone is not a phone keyword");
+        let p = ua.rfind("Phone").unwrap();
+        assert!(is_term(ua, p, p + 5), "homePhone is");
         let p = t.rfind("ssn").unwrap();
         assert!(!is_term(t, p, p + 3), "glued to a digit");
     }

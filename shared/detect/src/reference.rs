@@ -35,9 +35,14 @@ pub fn context_has_keyword(rule: &CompiledRule, context: &[&str]) -> bool {
 }
 
 /// Macie's proximity rule for managed identifiers: a keyword within 30 characters before or
-/// after the value, or overlapping it.
+/// after the value, or overlapping it. `hits` are sorted by start; only those that can be
+/// within 30 characters (at most 4 bytes each) are looked at.
 pub fn near_keyword(text: &str, hits: &[(usize, usize)], vs: usize, ve: usize) -> bool {
-    hits.iter().any(|&(ks, ke)| {
+    const MAX_KEYWORD_BYTES: usize = 360; // 90 characters, the longest keyword Macie allows
+    let reach = KEYWORD_WINDOW * 4;
+    let lo = hits.partition_point(|&(ks, _)| ks + MAX_KEYWORD_BYTES + reach < vs);
+    let hi = hits.partition_point(|&(ks, _)| ks <= ve + reach);
+    hits[lo..hi.max(lo)].iter().any(|&(ks, ke)| {
         if ke <= vs {
             char_gap(text, ke, vs) <= KEYWORD_WINDOW
         } else if ve <= ks {

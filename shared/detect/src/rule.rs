@@ -70,6 +70,10 @@ pub struct RuleSpec {
     /// fused pass of all unanchored rules.
     #[serde(default)]
     pub anchors: Vec<String>,
+    /// The anchors are words that stand as terms in every match (street types in an
+    /// address), so a hit glued inside a longer word (`st` in `request`) is no hit.
+    #[serde(default)]
+    pub anchor_terms: bool,
     #[serde(default)]
     pub validator: Option<String>,
     /// Values never reported (documentation examples, issuer test numbers), compared on
@@ -144,6 +148,7 @@ pub struct CompiledRule {
     pub keywords: Vec<String>,
     pub keyword_required: bool,
     pub anchors: Vec<String>,
+    pub anchor_terms: bool,
     pub validator: Option<(String, Validator)>,
     pub(crate) suppress: HashSet<String>,
     pub yields_to: Vec<String>,
@@ -190,6 +195,7 @@ impl CompiledRule {
             keywords: spec.keywords.iter().flat_map(|k| keyword_variants(k)).collect(),
             keyword_required,
             anchors: spec.anchors.clone(),
+            anchor_terms: spec.anchor_terms,
             validator,
             suppress: spec.suppress.iter().map(|s| normalize_value(s)).collect(),
             yields_to: spec.yields_to.clone(),
