@@ -63,7 +63,6 @@ struct LiteralTargets {
 pub struct Engine {
     rules: Vec<CompiledRule>,
     literals: Option<AhoCorasick>,
-    literal_text: Vec<String>,
     targets: Vec<LiteralTargets>,
     /// Rules with neither a required keyword nor an anchor, gated by `fused`: the union of
     /// their patterns marks the lines worth a look, and `unanchored_set` tells which of them
@@ -172,7 +171,6 @@ impl Engine {
                 fused_parts.push(format!("(?:{})", rule.regex.as_str().replace("(?P<value>", "(?:")));
             }
         }
-        let literal_text = literals.clone();
         let literals = if literals.is_empty() {
             None
         } else {
@@ -224,7 +222,6 @@ impl Engine {
         Ok(Engine {
             rules,
             literals,
-            literal_text,
             targets,
             unanchored,
             fused,
@@ -471,56 +468,4 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
         i += 1;
     }
     i
-}
-
-impl Engine {
-    #[doc(hidden)]
-    pub fn tmp_timing(&self, text: &str) {
-        let t = std::time::Instant::now();
-        let mut n = 0;
-        if let Some(ac) = &self.literals { for _m in ac.find_overlapping_iter(text) { n += 1; } }
-        println!("ac overlapping: {:?} ({n} hits) kind={:?} pats={}", t.elapsed(), self.literals.as_ref().map(|a| a.kind()), self.literal_text.len());
-        let t = std::time::Instant::now();
-        let n = self.fused.as_ref().map_or(0, |f| f.find_iter(text).count());
-        println!("fused: {:?} ({n})", t.elapsed());
-        let t = std::time::Instant::now();
-        let mut out = Vec::new();
-        self.scan(text, &ContextHits::none(), &mut out);
-        println!("scan: {:?} ({} matches)", t.elapsed(), out.len());
-    }
-
-    #[doc(hidden)]
-    pub fn tmp_stats(&self, text: &str) -> Vec<(String, usize, usize)> {
-        let mut c: HashMap<usize, (usize, usize)> = HashMap::new();
-        if let Some(ac) = &self.literals {
-            for m in ac.find_overlapping_iter(text) {
-                let e = c.entry(m.pattern().as_usize()).or_default();
-                e.0 += 1;
-                if is_term(text, m.start(), m.end()) {
-                    e.1 += 1;
-                }
-            }
-        }
-        let pats: Vec<String> = (0..self.targets.len())
-            .map(|i| {
-                let t = &self.targets[i];
-                let ids: Vec<&str> = t
-                    .keyword_of
-                    .iter()
-                    .chain(&t.anchor_of)
-                    .map(|&r| self.rules[r as usize].id.as_str())
-                    .collect();
-                format!("{:?} {:?}", self.literal_text[i], ids.first())
-            })
-            .collect();
-        let mut v: Vec<_> = c.into_iter().map(|(k, (a, b))| (pats[k].clone(), a, b)).collect();
-        v.sort_by_key(|x| std::cmp::Reverse(x.1));
-        v.truncate(25);
-        let mut fused = 0;
-        if let Some(f) = &self.fused {
-            fused = f.find_iter(text).count();
-        }
-        v.push(("fused".into(), fused, 0));
-        v
-    }
 }
