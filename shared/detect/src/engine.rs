@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use sluice_finding::{Category, IdentifierInfo, SeverityRule};
 
@@ -178,7 +178,6 @@ impl Engine {
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&literals)
                     .map_err(|e| DetectError::Rules(format!("keyword automaton: {e}")))?,
             )
