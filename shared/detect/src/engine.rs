@@ -78,6 +78,18 @@ pub struct Engine {
     fingerprint_key: Option<[u8; 32]>,
 }
 
+/// Buffers one thread reuses from scan to scan.
+#[derive(Default)]
+struct Scratch {
+    hits: Vec<Hit>,
+    windows: Vec<(usize, usize)>,
+    kw: Vec<(usize, usize)>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
 #[derive(Clone, Copy)]
 struct Hit {
     rule: u32,
@@ -294,7 +306,17 @@ impl Engine {
 
     /// Matches before `yields_to` is applied: what each rule finds on its own.
     pub fn scan_raw(&self, text: &str, context: &ContextHits, out: &mut Vec<Match>) {
-        let mut hits: Vec<Hit> = Vec::new();
+        // Segments are often tiny (a CSV cell, a JSON value): reuse the buffers.
+        SCRATCH.with(|cell| {
+            let mut scratch = cell.take();
+            self.scan_with(text, context, out, &mut scratch);
+            cell.set(scratch);
+        })
+    }
+
+    fn scan_with(&self, text: &str, context: &ContextHits, out: &mut Vec<Match>, scratch: &mut Scratch) {
+        let Scratch { hits, windows, kw } = scratch;
+        hits.clear();
         if let Some(ac) = &self.literals {
             for m in ac.find_overlapping_iter(text) {
                 let t = &self.targets[m.pattern().as_usize()];
@@ -311,8 +333,6 @@ impl Engine {
         hits.sort_unstable_by_key(|h| (h.rule, h.start, h.end));
         hits.dedup_by_key(|h| (h.rule, h.start, h.end));
 
-        let mut windows: Vec<(usize, usize)> = Vec::new();
-        let mut kw: Vec<(usize, usize)> = Vec::new();
         for group in hits.chunk_by(|a, b| a.rule == b.rule) {
             let rule_idx = group[0].rule;
             if context.has(rule_idx) {
@@ -332,8 +352,8 @@ impl Engine {
                     kw.push((h.start, h.end));
                 }
             }
-            let merged = line_windows(text, &mut windows);
-            self.run_rule(rule_idx, text, &merged, false, &kw, out);
+            let merged = line_windows(text, windows);
+            self.run_rule(rule_idx, text, &merged, false, kw, out);
         }
         for &rule_idx in &context.rules {
             self.run_rule(rule_idx, text, &[(0, text.len())], true, &[], out);
@@ -348,7 +368,7 @@ impl Engine {
                 windows.push((m.start(), (m.end() + max_len).min(text.len())));
             }
             if !windows.is_empty() {
-                let merged = line_windows(text, &mut windows);
+                let merged = line_windows(text, windows);
                 let set = self.unanchored_set.as_ref().expect("built with fused");
                 for &(ws, we) in &merged {
                     for k in set.matches(&text[ws..we]).iter() {

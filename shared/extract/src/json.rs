@@ -182,10 +182,14 @@ fn emit(text: &str, record_index: u64, keys: &[String], path: &str, sink: &mut d
     }
     let ctx: Vec<&str> = keys.iter().map(String::as_str).collect();
     let shown = truncate_path(path);
+    // Records repeat the same keys: let the consumer work out their keywords once per path.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(keys, &mut h);
+    let context_id = std::hash::Hasher::finish(&h);
     sink.segment(&Segment {
         text,
         context: &ctx,
-        context_id: None,
+        context_id: Some(context_id),
         report: 0..text.len(),
         origin: SegmentOrigin::Record { record_index, json_path: &shown },
     });

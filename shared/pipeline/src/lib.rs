@@ -13,6 +13,8 @@ use sluice_finding::{ClassificationResult, ResultBuilder};
 /// Macie stops counting full names and mailing addresses after 1,000 in a file (macie.md §4.2).
 const CONTEXTUAL_CAP: u64 = 1000;
 const CONTEXTUAL_IDS: [&str; 2] = ["NAME", "ADDRESS"];
+/// Distinct column headers / JSON paths whose keywords are remembered for one object.
+const MAX_CACHED_CONTEXTS: usize = 10_000;
 
 /// What to read an object as.
 #[derive(Debug, Clone, Copy, Default)]
@@ -57,6 +59,9 @@ impl SegmentSink for EngineSink<'_> {
     fn segment(&mut self, segment: &Segment<'_>) {
         let engine = self.engine;
         let computed;
+        if self.contexts.len() > MAX_CACHED_CONTEXTS {
+            self.contexts.clear(); // a hostile document with endless distinct keys
+        }
         let ctx = match segment.context_id {
             Some(id) => self.contexts.entry(id).or_insert_with(|| engine.context(segment.context)),
             None => {
