@@ -69,13 +69,36 @@ pub struct Engine {
     /// match in such a line.
     unanchored: Vec<u32>,
     fused: Option<Regex>,
-    unanchored_set: Option<regex::RegexSet>,
+    unanchored_set: Option<LazySet>,
     /// Custom identifiers without keywords: user regexes run over the whole text.
     whole_text: Vec<u32>,
     /// Rule index → indices of the rules it yields to.
     yields: Vec<Vec<u32>>,
     allow: AllowList,
     fingerprint_key: Option<[u8; 32]>,
+}
+
+/// The unanchored rules' patterns as a set, compiled when the fused pass first finds a line
+/// worth a look (many objects never need it, and it is a large part of build time).
+struct LazySet {
+    patterns: Vec<String>,
+    compiled: std::sync::OnceLock<regex::RegexSet>,
+}
+
+impl LazySet {
+    fn new(patterns: Vec<String>) -> LazySet {
+        LazySet { patterns, compiled: std::sync::OnceLock::new() }
+    }
+
+    fn get(&self) -> &regex::RegexSet {
+        self.compiled.get_or_init(|| {
+            regex::RegexSetBuilder::new(&self.patterns)
+                .size_limit(64 << 20)
+                .dfa_size_limit(64 << 20)
+                .build()
+                .expect("each pattern compiles on its own, so their set does")
+        })
+    }
 }
 
 /// Buffers one thread reuses from scan to scan.
@@ -194,17 +217,7 @@ impl Engine {
                     .map_err(|e| DetectError::Rules(format!("keyword automaton: {e}")))?,
             )
         };
-        let unanchored_set = if fused_parts.is_empty() {
-            None
-        } else {
-            Some(
-                regex::RegexSetBuilder::new(&fused_parts)
-                    .size_limit(64 << 20)
-                    .dfa_size_limit(64 << 20)
-                    .build()
-                    .map_err(|e| DetectError::Rules(format!("unanchored set: {e}")))?,
-            )
-        };
+        let unanchored_set = (!fused_parts.is_empty()).then(|| LazySet::new(fused_parts.clone()));
         let fused = if fused_parts.is_empty() {
             None
         } else {
@@ -369,7 +382,7 @@ impl Engine {
             }
             if !windows.is_empty() {
                 let merged = line_windows(text, windows);
-                let set = self.unanchored_set.as_ref().expect("built with fused");
+                let set = self.unanchored_set.as_ref().expect("built with fused").get();
                 for &(ws, we) in &merged {
                     for k in set.matches(&text[ws..we]).iter() {
                         self.run_rule(self.unanchored[k], text, &[(ws, we)], false, &[], out);
@@ -394,7 +407,7 @@ impl Engine {
             let hay = &text[..we];
             let mut pos = ws;
             while pos < we {
-                let Some(caps) = rule.regex.captures_at(hay, pos) else { break };
+                let Some(caps) = rule.regex.get().captures_at(hay, pos) else { break };
                 let whole = caps.get(0).expect("group 0");
                 pos = if whole.end() > whole.start() {
                     whole.end()

@@ -64,7 +64,7 @@ pub fn scan_rule(rule: &CompiledRule, text: &str, context: &[&str]) -> Vec<(usiz
     let in_context = context_has_keyword(rule, context);
     let hits = if rule.keyword_required && !in_context { keyword_hits(rule, text) } else { Vec::new() };
     let mut out = Vec::new();
-    for caps in rule.regex.captures_iter(text) {
+    for caps in rule.regex.get().captures_iter(text) {
         let whole = caps.get(0).unwrap();
         let Some((vs, ve)) = rule.value_span(&caps) else { continue };
         if rule.keyword_required && !in_context {

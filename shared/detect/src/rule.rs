@@ -2,6 +2,7 @@
 //! time, and their compiled form.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use regex::Regex;
 use serde::Deserialize;
@@ -143,8 +144,8 @@ pub struct CompiledRule {
     pub category: Category,
     pub origin: Origin,
     pub severity: SeverityRule,
-    pub regex: Regex,
-    pub(crate) value_group: Option<usize>,
+    pub regex: LazyRegex,
+    pub(crate) has_value_group: bool,
     pub keywords: Vec<String>,
     pub keyword_required: bool,
     pub anchors: Vec<String>,
@@ -164,8 +165,13 @@ impl CompiledRule {
         let origin = if spec.id.starts_with("SLUICE_") { Origin::Sluice } else { Origin::Managed };
         let err =
             |field: &str, msg: String| DetectError::Rule { id: spec.id.clone(), field: field.into(), msg };
-        let regex = Regex::new(&spec.pattern).map_err(|e| err("pattern", e.to_string()))?;
-        let value_group = regex.capture_names().position(|n| n == Some("value"));
+        // Parsing is cheap; compiling 260 patterns is most of the engine's build time, so a
+        // built-in rule compiles on its first use (the tests compile every one).
+        regex_syntax::ast::parse::Parser::new()
+            .parse(&spec.pattern)
+            .map_err(|e| err("pattern", e.to_string()))?;
+        let regex = LazyRegex::new(spec.pattern.clone());
+        let has_value_group = spec.pattern.contains("(?P<value>") || spec.pattern.contains("(?<value>");
         let validator = match &spec.validator {
             None => None,
             Some(name) => Some((
@@ -191,7 +197,7 @@ impl CompiledRule {
             origin,
             severity: SeverityRule::Matrix(SeverityRow(spec.severity)),
             regex,
-            value_group,
+            has_value_group,
             keywords: spec.keywords.iter().flat_map(|k| keyword_variants(k)).collect(),
             keyword_required,
             anchors: spec.anchors.clone(),
@@ -209,10 +215,7 @@ impl CompiledRule {
 
     /// The span of the value inside a regex match: the `value` group when the rule has one.
     pub(crate) fn value_span(&self, caps: &regex::Captures<'_>) -> Option<(usize, usize)> {
-        let m = match self.value_group {
-            Some(i) => caps.get(i)?,
-            None => caps.get(0)?,
-        };
+        let m = if self.has_value_group { caps.name("value")? } else { caps.get(0)? };
         Some((m.start(), m.end()))
     }
 
@@ -237,6 +240,35 @@ impl CompiledRule {
     /// Custom identifiers drop a match that contains an ignore word (case-sensitive).
     pub(crate) fn ignored(&self, matched: &str) -> bool {
         self.custom.as_ref().is_some_and(|c| c.ignore_words.iter().any(|w| matched.contains(w.as_str())))
+    }
+}
+
+/// A rule's regex, compiled on first use and then shared by every thread.
+#[derive(Debug)]
+pub struct LazyRegex {
+    pattern: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    pub fn new(pattern: String) -> LazyRegex {
+        LazyRegex { pattern, compiled: OnceLock::new() }
+    }
+
+    /// Already compiled (custom identifiers are compiled when the configuration is read, so
+    /// that a bad pattern is an error before any scan).
+    pub fn compiled(regex: Regex) -> LazyRegex {
+        LazyRegex { pattern: regex.as_str().to_string(), compiled: OnceLock::from(regex) }
+    }
+
+    pub fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            Regex::new(&self.pattern).unwrap_or_else(|e| panic!("built-in pattern fails to compile: {e}"))
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.pattern
     }
 }
 

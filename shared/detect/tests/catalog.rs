@@ -27,3 +27,12 @@ fn sluice_has_at_least_40_identifiers_of_its_own() {
         builtin_specs().unwrap().into_iter().map(|s| s.id).filter(|id| id.starts_with("SLUICE_")).collect();
     assert!(ids.len() >= 40, "only {} SLUICE_ identifiers: {ids:?}", ids.len());
 }
+
+#[test]
+fn every_builtin_pattern_compiles() {
+    // Built-in rules compile lazily, on first use: make sure none would fail then.
+    for spec in builtin_specs().unwrap() {
+        let rule = sluice_detect::CompiledRule::from_spec(&spec).unwrap();
+        let _ = rule.regex.get();
+    }
+}
