@@ -264,6 +264,17 @@ impl Engine {
         self
     }
 
+    /// Compiles now what would otherwise compile on first use (every rule's pattern and the
+    /// unanchored set): for an execution environment that would rather pay at start-up.
+    pub fn compile_all(&self) {
+        for r in &self.rules {
+            r.regex.get();
+        }
+        if let Some(set) = &self.unanchored_set {
+            set.get();
+        }
+    }
+
     pub fn rules(&self) -> &[CompiledRule] {
         &self.rules
     }
