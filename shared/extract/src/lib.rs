@@ -4,6 +4,7 @@
 //! (the pipeline, which runs the engine on it) and reports a [`Extraction`] status. A
 //! segment knows how to turn a byte span of its text into a [`Location`].
 
+mod archive;
 mod decode;
 mod json;
 mod segment;
@@ -38,11 +39,30 @@ pub struct Limits {
     pub max_json_depth: usize,
     /// Bytes of decoded text handed to the engine at once.
     pub chunk_bytes: usize,
+    /// Archives inside archives, as Macie counts them.
+    pub max_archive_depth: usize,
+    /// Members extracted from one object, all levels together.
+    pub max_archive_members: u64,
+    /// Bytes decompressed from one object, all levels together.
+    pub max_extracted_bytes: u64,
+    /// Decompressed/compressed ratio past which a stream is a bomb ...
+    pub max_compression_ratio: u64,
+    /// ... once it has produced this much (small files compress very well too).
+    pub ratio_check_after: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_document_bytes: 256 << 20, max_json_depth: 256, chunk_bytes: 1 << 20 }
+        Limits {
+            max_document_bytes: 256 << 20,
+            max_json_depth: 256,
+            chunk_bytes: 1 << 20,
+            max_archive_depth: 10,
+            max_archive_members: 100_000,
+            max_extracted_bytes: 10 << 30,
+            max_compression_ratio: 1000,
+            ratio_check_after: 64 << 20,
+        }
     }
 }
 
@@ -67,13 +87,31 @@ pub enum ExtractError {
 }
 
 /// Extracts an object: sniffs its format from its first bytes, content type and name, then
-/// streams or parses it, calling `sink` for every segment.
+/// streams or parses it, calling `sink` for every segment. Archive members are extracted in
+/// turn and reported under the archive.
 pub fn extract<R: Read>(
     mut reader: R,
     name: &str,
     content_type: Option<&str>,
     size: Option<u64>,
     limits: &Limits,
+    sink: &mut dyn SegmentSink,
+) -> Result<Extraction, ExtractError> {
+    let budget = archive::Budget::default();
+    extract_nested(&mut reader, name, content_type, size, limits, &budget, 0, sink)
+}
+
+/// One object or archive member. Not generic over the reader, so that archives in archives
+/// do not nest types without end.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn extract_nested(
+    mut reader: &mut dyn Read,
+    name: &str,
+    content_type: Option<&str>,
+    size: Option<u64>,
+    limits: &Limits,
+    budget: &archive::Budget,
+    depth: usize,
     sink: &mut dyn SegmentSink,
 ) -> Result<Extraction, ExtractError> {
     let mut head = vec![0u8; 8192];
@@ -93,6 +131,9 @@ pub fn extract<R: Read>(
             json::extract_document(rest, limits, sink)
         }
         Format::JsonLines => json::extract_lines(rest, limits, sink),
+        Format::Gzip => archive::gzip(rest, name, limits, budget, depth, sink),
+        Format::Tar => archive::tar(rest, limits, budget, depth, sink),
+        Format::Zip => archive::zip(rest, limits, budget, depth, sink),
         Format::Unsupported(mime) => Ok(Extraction::skipped(mime, Reason::UnsupportedFileTypeException)),
     }
 }

@@ -11,6 +11,9 @@ pub enum Format {
     Delimited(u8),
     Json,
     JsonLines,
+    Gzip,
+    Tar,
+    Zip,
     /// Not read (yet): images, archives, Office, PDF, binaries; the MIME type to report.
     Unsupported(&'static str),
 }
@@ -26,15 +29,15 @@ impl Format {
             Format::Delimited(_) => "text/csv",
             Format::Json => "application/json",
             Format::JsonLines => "application/jsonl",
+            Format::Gzip => "application/gzip",
+            Format::Tar => "application/x-tar",
+            Format::Zip => "application/zip",
             Format::Unsupported(m) => m,
         }
     }
 }
 
 const MAGIC: &[(&[u8], &str)] = &[
-    (b"\x1f\x8b", "application/gzip"),
-    (b"PK\x03\x04", "application/zip"),
-    (b"PK\x05\x06", "application/zip"),
     (b"%PDF-", "application/pdf"),
     (b"PAR1", "application/vnd.apache.parquet"),
     (b"Obj\x01", "application/avro"),
@@ -59,7 +62,24 @@ const MAGIC: &[(&[u8], &str)] = &[
 pub fn sniff(head: &[u8], content_type: Option<&str>, name: &str) -> Format {
     let has_bom =
         head.starts_with(b"\xef\xbb\xbf") || head.starts_with(b"\xff\xfe") || head.starts_with(b"\xfe\xff");
+    let lower = name.to_ascii_lowercase();
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     if !has_bom {
+        if head.starts_with(b"\x1f\x8b") {
+            return Format::Gzip;
+        }
+        if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+            // Office documents are zips too; their readers come with the formats work.
+            return match ext {
+                "docx" | "xlsx" | "pptx" | "docm" | "xlsm" | "pptm" => {
+                    Format::Unsupported("application/vnd.openxmlformats-officedocument")
+                }
+                _ => Format::Zip,
+            };
+        }
+        if head.len() > 262 && &head[257..262] == b"ustar" {
+            return Format::Tar;
+        }
         for (magic, mime) in MAGIC {
             if head.starts_with(magic) {
                 // "BM" and "MZ" are two letters a text file may well start with.
@@ -68,9 +88,6 @@ pub fn sniff(head: &[u8], content_type: Option<&str>, name: &str) -> Format {
                 }
                 return Format::Unsupported(mime);
             }
-        }
-        if head.len() > 262 && &head[257..262] == b"ustar" {
-            return Format::Unsupported("application/x-tar");
         }
         if !looks_like_text(head) {
             return Format::Unsupported("application/octet-stream");
@@ -90,8 +107,6 @@ pub fn sniff(head: &[u8], content_type: Option<&str>, name: &str) -> Format {
     if let Some(f) = by_type {
         return f;
     }
-    let lower = name.to_ascii_lowercase();
-    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     match ext {
         "csv" => Format::Delimited(sniff_delimiter(head)),
         "tsv" | "tab" => Format::Delimited(b'\t'),
@@ -136,10 +151,7 @@ mod tests {
 
     #[test]
     fn magic_beats_extension_and_type() {
-        assert_eq!(
-            sniff(b"\x1f\x8b\x08\x00rest", Some("text/csv"), "x.csv"),
-            Format::Unsupported("application/gzip")
-        );
+        assert_eq!(sniff(b"\x1f\x8b\x08\x00rest", Some("text/csv"), "x.csv"), Format::Gzip);
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\nxx", None, "a.txt"), Format::Unsupported("image/png"));
     }
 
