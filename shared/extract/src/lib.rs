@@ -7,6 +7,7 @@
 mod archive;
 mod decode;
 mod json;
+mod office;
 mod segment;
 mod sniff;
 mod table;
@@ -14,6 +15,7 @@ mod text;
 
 use std::io::Read;
 
+pub use office::Office;
 pub use segment::{Segment, SegmentOrigin};
 use sluice_finding::{Reason, Status};
 pub use sniff::{sniff, Format};
@@ -134,6 +136,7 @@ pub(crate) fn extract_nested(
         Format::Gzip => archive::gzip(rest, name, limits, budget, depth, sink),
         Format::Tar => archive::tar(rest, limits, budget, depth, sink),
         Format::Zip => archive::zip(rest, limits, budget, depth, sink),
+        Format::Office(kind) => office::extract(rest, kind, limits, sink),
         Format::Unsupported(mime) => Ok(Extraction::skipped(mime, Reason::UnsupportedFileTypeException)),
     }
 }

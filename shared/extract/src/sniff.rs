@@ -14,6 +14,7 @@ pub enum Format {
     Gzip,
     Tar,
     Zip,
+    Office(crate::office::Office),
     /// Not read (yet): images, archives, Office, PDF, binaries; the MIME type to report.
     Unsupported(&'static str),
 }
@@ -32,6 +33,7 @@ impl Format {
             Format::Gzip => "application/gzip",
             Format::Tar => "application/x-tar",
             Format::Zip => "application/zip",
+            Format::Office(kind) => kind.mime_type(),
             Format::Unsupported(m) => m,
         }
     }
@@ -69,11 +71,12 @@ pub fn sniff(head: &[u8], content_type: Option<&str>, name: &str) -> Format {
             return Format::Gzip;
         }
         if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
-            // Office documents are zips too; their readers come with the formats work.
+            // Office documents are zip packages: the name tells which.
+            use crate::office::Office;
             return match ext {
-                "docx" | "xlsx" | "pptx" | "docm" | "xlsm" | "pptm" => {
-                    Format::Unsupported("application/vnd.openxmlformats-officedocument")
-                }
+                "docx" | "docm" => Format::Office(Office::Word),
+                "pptx" | "pptm" => Format::Office(Office::PowerPoint),
+                "xlsx" | "xlsm" => Format::Office(Office::Excel),
                 _ => Format::Zip,
             };
         }
