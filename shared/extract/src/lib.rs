@@ -6,6 +6,7 @@
 
 mod archive;
 mod decode;
+mod email;
 mod json;
 mod office;
 mod segment;
@@ -122,9 +123,8 @@ pub(crate) fn extract_nested(
     let format = sniff(&head, content_type, name);
     let rest = std::io::Cursor::new(head).chain(reader);
     match format {
-        Format::Text | Format::Html | Format::Xml | Format::Email => {
-            text::extract(rest, format.mime_type(), limits, sink)
-        }
+        Format::Text | Format::Html | Format::Xml => text::extract(rest, format.mime_type(), limits, sink),
+        Format::Email => email::extract(rest, limits, budget, depth, sink),
         Format::Delimited(delimiter) => table::extract(rest, delimiter, format.mime_type(), limits, sink),
         Format::Json => {
             if size.is_some_and(|s| s > limits.max_document_bytes) {
