@@ -7,7 +7,7 @@ use std::io::{self, Read};
 
 use sluice_finding::{Reason, Status, StatusCode};
 
-use crate::{extract_nested, ExtractError, Extraction, Limits, SegmentSink};
+use crate::{extract_nested, read_bounded, ExtractError, Extraction, Limits, SegmentSink};
 
 /// Counters shared by every level of one object's archives.
 #[derive(Debug, Default)]
@@ -126,6 +126,27 @@ fn member_allowed(limits: &Limits, budget: &Budget, depth: usize) -> Result<(), 
     Ok(())
 }
 
+enum Admit {
+    Read,
+    Skip,
+    Stop,
+}
+
+/// Whether the next member is read, skipped (too deep) or ends the archive (limit reached).
+fn admit(fold: &mut Fold, limits: &Limits, budget: &Budget, depth: usize) -> Admit {
+    match member_allowed(limits, budget, depth) {
+        Ok(()) => Admit::Read,
+        Err(reason) => {
+            fold.reason.get_or_insert(reason);
+            if budget.tripped().is_some() {
+                Admit::Stop
+            } else {
+                Admit::Skip
+            }
+        }
+    }
+}
+
 /// A corrupt stream ends the member with MALFORMED_FILE; what was found before stays found.
 fn malformed(mime_type: &'static str, size: u64) -> Extraction {
     Extraction { status: Status::partial(Reason::MalformedFile), mime_type, size_classified: size }
@@ -183,12 +204,10 @@ pub(crate) fn tar<R: Read>(
         if !entry.header().entry_type().is_file() {
             continue;
         }
-        if let Err(reason) = member_allowed(limits, budget, depth + 1) {
-            fold.reason.get_or_insert(reason);
-            if budget.tripped().is_some() {
-                break;
-            }
-            continue;
+        match admit(&mut fold, limits, budget, depth + 1) {
+            Admit::Read => {}
+            Admit::Skip => continue,
+            Admit::Stop => break,
         }
         let path = entry.path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
         let size = entry.header().size().ok();
@@ -215,24 +234,12 @@ pub(crate) fn zip<R: Read>(
 ) -> Result<Extraction, ExtractError> {
     const MIME: &str = "application/zip";
     // The central directory sits at the end: zip needs the whole archive, within a limit.
-    let mut bytes = Vec::new();
-    (&mut reader).take(limits.max_document_bytes + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limits.max_document_bytes {
-        return Ok(Extraction {
-            status: Status::skipped(Reason::FileExceedsSizeLimit),
-            mime_type: MIME,
-            size_classified: 0,
-        });
-    }
+    let Some(bytes) = read_bounded(&mut reader, limits.max_document_bytes)? else {
+        return Ok(Extraction::skipped(MIME, Reason::FileExceedsSizeLimit));
+    };
     let mut archive = match zip::ZipArchive::new(io::Cursor::new(bytes)) {
         Ok(a) => a,
-        Err(_) => {
-            return Ok(Extraction {
-                status: Status::skipped(Reason::MalformedFile),
-                mime_type: MIME,
-                size_classified: 0,
-            })
-        }
+        Err(_) => return Ok(Extraction::skipped(MIME, Reason::MalformedFile)),
     };
     let mut fold = Fold::default();
     for i in 0..archive.len() {
@@ -247,12 +254,10 @@ pub(crate) fn zip<R: Read>(
         if file.is_dir() {
             continue;
         }
-        if let Err(reason) = member_allowed(limits, budget, depth + 1) {
-            fold.reason.get_or_insert(reason);
-            if budget.tripped().is_some() {
-                break;
-            }
-            continue;
+        match admit(&mut fold, limits, budget, depth + 1) {
+            Admit::Read => {}
+            Admit::Skip => continue,
+            Admit::Stop => break,
         }
         let declared = file.size();
         if declared > limits.ratio_check_after

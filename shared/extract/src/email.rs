@@ -8,7 +8,7 @@ use mail_parser::{MessageParser, MimeHeaders};
 use sluice_finding::{Reason, Status};
 
 use crate::archive::Budget;
-use crate::{extract_nested, ExtractError, Extraction, Limits, SegmentSink};
+use crate::{extract_nested, read_bounded, ExtractError, Extraction, Limits, SegmentSink};
 
 const MIME: &str = "message/rfc822";
 
@@ -19,11 +19,9 @@ pub(crate) fn extract<R: Read>(
     depth: usize,
     sink: &mut dyn SegmentSink,
 ) -> Result<Extraction, ExtractError> {
-    let mut raw = Vec::new();
-    (&mut reader).take(limits.max_document_bytes + 1).read_to_end(&mut raw)?;
-    if raw.len() as u64 > limits.max_document_bytes {
+    let Some(raw) = read_bounded(&mut reader, limits.max_document_bytes)? else {
         return Ok(Extraction::skipped(MIME, Reason::FileExceedsSizeLimit));
-    }
+    };
     let size = raw.len() as u64;
     let Some(message) = MessageParser::default().parse(&raw[..]) else {
         // Not parseable as a message: Macie reads a malformed file as text.

@@ -19,11 +19,9 @@ pub fn extract_document<R: Read>(
     limits: &Limits,
     sink: &mut dyn SegmentSink,
 ) -> Result<Extraction, ExtractError> {
-    let mut bytes = Vec::new();
-    reader.take(limits.max_document_bytes + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limits.max_document_bytes {
+    let Some(bytes) = crate::read_bounded(reader, limits.max_document_bytes)? else {
         return Ok(Extraction::skipped(MIME_JSON, Reason::FileExceedsSizeLimit));
-    }
+    };
     let size = bytes.len() as u64;
     if nesting_depth(&bytes) > limits.max_json_depth {
         return Ok(Extraction::skipped(MIME_JSON, Reason::JsonNestingLevelOverLimit));

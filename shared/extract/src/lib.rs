@@ -141,6 +141,14 @@ pub(crate) fn extract_nested(
     }
 }
 
+/// Reads a whole object that a format needs at once (zip's directory sits at the end), or
+/// `None` when it is larger than `limit`: the caller skips it with FILE_EXCEEDS_SIZE_LIMIT.
+pub(crate) fn read_bounded<R: Read>(reader: R, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    reader.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
 fn read_full<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {

@@ -37,11 +37,9 @@ pub(crate) fn extract<R: Read>(
     limits: &Limits,
     sink: &mut dyn SegmentSink,
 ) -> Result<Extraction, ExtractError> {
-    let mut bytes = Vec::new();
-    (&mut reader).take(limits.max_document_bytes + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limits.max_document_bytes {
+    let Some(bytes) = crate::read_bounded(&mut reader, limits.max_document_bytes)? else {
         return Ok(done(Status::skipped(Reason::FileExceedsSizeLimit), kind, 0));
-    }
+    };
     let size = bytes.len() as u64;
     let Ok(mut package) = zip::ZipArchive::new(Cursor::new(&bytes[..])) else {
         return Ok(done(Status::skipped(Reason::MalformedOrFileSizeExceedsLimit), kind, 0));
