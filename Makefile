@@ -13,7 +13,7 @@ lint:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 unit:
-	$(CARGO) test --workspace --locked
+	scripts/cargo-test.sh
 
 # The main job: scan the bundled sample data.
 scan:
