@@ -60,11 +60,15 @@ impl Summary {
 
     pub fn print(&self, out: &mut dyn Write, seconds: f64) -> std::io::Result<()> {
         let mb = self.bytes as f64 / 1e6;
+        let size = if self.bytes < 1_000_000 {
+            format!("{:.1} KB", self.bytes as f64 / 1e3)
+        } else {
+            format!("{mb:.1} MB")
+        };
         writeln!(
             out,
-            "Scanned {} objects, {:.1} MB in {:.2} s ({:.0} MB/s); {} unreadable",
+            "Scanned {} objects, {size} in {:.2} s ({:.1} MB/s); {} unreadable",
             self.objects,
-            mb,
             seconds,
             if seconds > 0.0 { mb / seconds } else { 0.0 },
             self.errors
