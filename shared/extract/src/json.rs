@@ -129,7 +129,7 @@ fn nesting_depth(bytes: &[u8]) -> usize {
     max
 }
 
-fn walk(value: &Value, record_index: u64, sink: &mut dyn SegmentSink) {
+pub(crate) fn walk(value: &Value, record_index: u64, sink: &mut dyn SegmentSink) {
     let mut keys: Vec<String> = Vec::new();
     let mut path = String::from("$");
     visit(value, record_index, &mut keys, &mut path, sink);

@@ -5,6 +5,7 @@
 //! segment knows how to turn a byte span of its text into a [`Location`].
 
 mod archive;
+mod columnar;
 mod decode;
 mod email;
 mod json;
@@ -137,6 +138,8 @@ pub(crate) fn extract_nested(
         Format::Tar => archive::tar(rest, limits, budget, depth, sink),
         Format::Zip => archive::zip(rest, limits, budget, depth, sink),
         Format::Office(kind) => office::extract(rest, kind, limits, sink),
+        Format::Parquet => columnar::parquet(rest, limits, sink),
+        Format::Avro => columnar::avro(rest, sink),
         Format::Unsupported(mime) => Ok(Extraction::skipped(mime, Reason::UnsupportedFileTypeException)),
     }
 }

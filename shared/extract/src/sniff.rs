@@ -15,6 +15,8 @@ pub enum Format {
     Tar,
     Zip,
     Office(crate::office::Office),
+    Parquet,
+    Avro,
     /// Not read (yet): images, archives, Office, PDF, binaries; the MIME type to report.
     Unsupported(&'static str),
 }
@@ -34,6 +36,8 @@ impl Format {
             Format::Tar => "application/x-tar",
             Format::Zip => "application/zip",
             Format::Office(kind) => kind.mime_type(),
+            Format::Parquet => "application/vnd.apache.parquet",
+            Format::Avro => "application/avro",
             Format::Unsupported(m) => m,
         }
     }
@@ -41,8 +45,6 @@ impl Format {
 
 const MAGIC: &[(&[u8], &str)] = &[
     (b"%PDF-", "application/pdf"),
-    (b"PAR1", "application/vnd.apache.parquet"),
-    (b"Obj\x01", "application/avro"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"GIF87a", "image/gif"),
@@ -82,6 +84,12 @@ pub fn sniff(head: &[u8], content_type: Option<&str>, name: &str) -> Format {
         }
         if head.len() > 262 && &head[257..262] == b"ustar" {
             return Format::Tar;
+        }
+        if head.starts_with(b"PAR1") {
+            return Format::Parquet;
+        }
+        if head.starts_with(b"Obj\x01") {
+            return Format::Avro;
         }
         for (magic, mime) in MAGIC {
             if head.starts_with(magic) {
