@@ -133,6 +133,12 @@ fn run() -> Result<ExitCode> {
 }
 
 fn main() -> ExitCode {
+    // A panic inside a third-party parser is caught and becomes a status; its message could
+    // quote the object's bytes, so only the place is printed, never the payload.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("sluice: a parser failed at {place}; the object is reported as unparseable");
+    }));
     match run() {
         Ok(code) => code,
         Err(e) => {

@@ -10,6 +10,7 @@ mod decode;
 mod email;
 mod json;
 mod office;
+mod pdf;
 mod segment;
 mod sniff;
 mod table;
@@ -140,6 +141,7 @@ pub(crate) fn extract_nested(
         Format::Office(kind) => office::extract(rest, kind, limits, sink),
         Format::Parquet => columnar::parquet(rest, limits, sink),
         Format::Avro => columnar::avro(rest, sink),
+        Format::Pdf => pdf::extract(rest, limits, sink),
         Format::Unsupported(mime) => Ok(Extraction::skipped(mime, Reason::UnsupportedFileTypeException)),
     }
 }

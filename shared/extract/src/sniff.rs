@@ -17,6 +17,7 @@ pub enum Format {
     Office(crate::office::Office),
     Parquet,
     Avro,
+    Pdf,
     /// Not read (yet): images, archives, Office, PDF, binaries; the MIME type to report.
     Unsupported(&'static str),
 }
@@ -38,13 +39,13 @@ impl Format {
             Format::Office(kind) => kind.mime_type(),
             Format::Parquet => "application/vnd.apache.parquet",
             Format::Avro => "application/avro",
+            Format::Pdf => "application/pdf",
             Format::Unsupported(m) => m,
         }
     }
 }
 
 const MAGIC: &[(&[u8], &str)] = &[
-    (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"GIF87a", "image/gif"),
@@ -90,6 +91,9 @@ pub fn sniff(head: &[u8], content_type: Option<&str>, name: &str) -> Format {
         }
         if head.starts_with(b"Obj\x01") {
             return Format::Avro;
+        }
+        if head.starts_with(b"%PDF-") {
+            return Format::Pdf;
         }
         for (magic, mime) in MAGIC {
             if head.starts_with(magic) {
