@@ -67,16 +67,18 @@ pub(crate) fn extract<R: Read>(
                 return Ok(done(Status::skipped(Reason::MalformedOrFileSizeExceedsLimit), kind, 0));
             }
             let mut text = String::new();
+            let mut cells = Vec::new();
             for name in parts {
                 let mut xml = Vec::new();
                 let read = package
                     .by_name(&name)
                     .map_err(|_| ())
                     .and_then(|f| f.take(limits.max_document_bytes).read_to_end(&mut xml).map_err(|_| ()));
-                if read.is_err() || xml_text(&xml, kind, &mut text).is_err() {
+                if read.is_err() || xml_text(&xml, kind, &mut text, &mut cells).is_err() {
                     return Ok(done(Status::skipped(Reason::MalformedOrFileSizeExceedsLimit), kind, 0));
                 }
             }
+            emit_table_cells(&mut text, &cells, sink);
             crate::text::stream_lines(text.as_bytes(), limits.chunk_bytes, sink)?;
             Ok(done(Status::complete(), kind, size))
         }
@@ -124,9 +126,56 @@ fn text_parts(kind: Office, names: &[String]) -> Vec<String> {
     }
 }
 
+/// A cell of a Word table below its header row: where its text sits in the document text,
+/// and the header of its column.
+struct TableCell {
+    start: usize,
+    end: usize,
+    header: String,
+}
+
+/// Hands each table cell to the engine as a value of its own, with its column's header as
+/// keyword context (as for a spreadsheet), and blanks it out of the running text so that it
+/// is not counted twice. Line and column still point into the document text.
+fn emit_table_cells(text: &mut String, cells: &[TableCell], sink: &mut dyn SegmentSink) {
+    if cells.is_empty() {
+        return;
+    }
+    let mut blanked = String::with_capacity(text.len());
+    let mut copied = 0;
+    let (mut line, mut line_start, mut scanned) = (1u64, 0usize, 0usize);
+    for cell in cells {
+        for nl in memchr::memchr_iter(b'\n', &text.as_bytes()[scanned..cell.start]) {
+            line += 1;
+            line_start = scanned + nl + 1;
+        }
+        scanned = cell.start;
+        let value = &text[cell.start..cell.end];
+        let column = text[line_start..cell.start].chars().count() as u64;
+        let context = [cell.header.as_str()];
+        sink.segment(&Segment {
+            text: value,
+            context: &context,
+            context_id: None,
+            report: 0..value.len(),
+            origin: SegmentOrigin::Lines { line, column },
+        });
+        blanked.push_str(&text[copied..cell.start]);
+        blanked.extend(value.chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
+        copied = cell.end;
+    }
+    blanked.push_str(&text[copied..]);
+    *text = blanked;
+}
+
 /// Appends the text of one part: runs (`w:t`, `a:t`) joined, a line per paragraph, a tab
-/// per tab or table cell.
-fn xml_text(xml: &[u8], kind: Office, out: &mut String) -> Result<(), quick_xml::Error> {
+/// per tab or table cell. Cells of Word tables below a header row are noted in `cells`.
+fn xml_text(
+    xml: &[u8],
+    kind: Office,
+    out: &mut String,
+    cells: &mut Vec<TableCell>,
+) -> Result<(), quick_xml::Error> {
     let (para, run, cell) = match kind {
         Office::Word => (b"w:p".as_slice(), b"w:t".as_slice(), b"w:tc".as_slice()),
         _ => (b"a:p".as_slice(), b"a:t".as_slice(), b"a:tc".as_slice()),
@@ -134,11 +183,49 @@ fn xml_text(xml: &[u8], kind: Office, out: &mut String) -> Result<(), quick_xml:
     let mut reader = quick_xml::Reader::from_reader(xml);
     let mut buf = Vec::new();
     let mut in_run = false;
+    // Top-level Word tables only: their first row is the header.
+    let (mut depth, mut row, mut col, mut cell_start) = (0usize, 0usize, 0usize, 0usize);
+    let mut header: Vec<String> = Vec::new();
     loop {
-        match reader.read_event_into(&mut buf)? {
+        let event = reader.read_event_into(&mut buf)?;
+        if kind == Office::Word {
+            match &event {
+                Event::Start(e) if e.name().as_ref() == b"w:tbl" => {
+                    depth += 1;
+                    if depth == 1 {
+                        row = 0;
+                        header.clear();
+                    }
+                }
+                Event::End(e) if e.name().as_ref() == b"w:tbl" => depth = depth.saturating_sub(1),
+                Event::Start(e) if depth == 1 && e.name().as_ref() == b"w:tr" => col = 0,
+                Event::End(e) if depth == 1 && e.name().as_ref() == b"w:tr" => {
+                    row += 1;
+                    out.push('\n'); // a table row is one line, its cells separated by tabs
+                }
+                Event::Start(e) if depth == 1 && e.name().as_ref() == b"w:tc" => cell_start = out.len(),
+                Event::End(e) if depth == 1 && e.name().as_ref() == b"w:tc" => {
+                    let value = out[cell_start..].trim_end();
+                    if row == 0 {
+                        header.push(value.trim().to_string());
+                    } else if let Some(h) = header.get(col).filter(|h| !h.is_empty()) {
+                        if !value.trim().is_empty() {
+                            cells.push(TableCell {
+                                start: cell_start,
+                                end: cell_start + value.len(),
+                                header: h.clone(),
+                            });
+                        }
+                    }
+                    col += 1;
+                }
+                _ => {}
+            }
+        }
+        match event {
             Event::Start(e) if e.name().as_ref() == run => in_run = true,
             Event::End(e) if e.name().as_ref() == run => in_run = false,
-            Event::End(e) if e.name().as_ref() == para => out.push('\n'),
+            Event::End(e) if e.name().as_ref() == para => out.push(if depth > 0 { ' ' } else { '\n' }),
             Event::End(e) if e.name().as_ref() == cell => out.push('\t'),
             Event::Empty(e) if matches!(e.name().as_ref(), b"w:tab") => out.push('\t'),
             Event::Empty(e) if matches!(e.name().as_ref(), b"w:br" | b"a:br" | b"w:cr") => out.push('\n'),
@@ -244,7 +331,7 @@ mod tests {
     fn word_runs_join_into_lines() {
         let xml = br#"<w:document><w:body><w:p><w:r><w:t>SSN: </w:t></w:r><w:r><w:t>536-22-8726</w:t></w:r></w:p><w:p><w:r><w:t xml:space="preserve">second &amp; line</w:t></w:r></w:p></w:body></w:document>"#;
         let mut out = String::new();
-        xml_text(xml, Office::Word, &mut out).unwrap();
+        xml_text(xml, Office::Word, &mut out, &mut Vec::new()).unwrap();
         assert_eq!(out, "SSN: 536-22-8726\nsecond & line\n\n");
     }
 }

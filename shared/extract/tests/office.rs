@@ -103,6 +103,28 @@ fn word_body_and_header_become_lines() {
 }
 
 #[test]
+fn word_table_cells_take_their_column_header_as_context() {
+    let cell = |t: &str| format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>");
+    let row = |cells: &[&str]| format!("<w:tr>{}</w:tr>", cells.iter().map(|c| cell(c)).collect::<String>());
+    let body = format!(
+        "{}<w:tbl>{}{}</w:tbl>",
+        paragraphs("w", &["Travel roster"]),
+        row(&["name", "ssn"]),
+        row(&["Jane", "536-22-8726"])
+    );
+    let doc = package(&[("word/document.xml", format!("<w:document><w:body>{body}</w:body></w:document>"))]);
+    let (ex, seen) = run(&doc, "roster.docx");
+    assert_eq!(ex.status, Status::complete());
+    assert_eq!(seen.len(), 1, "found once, as a cell with its header, not again in the text");
+    assert_eq!(seen[0].1, vec!["ssn"]);
+    assert!(
+        matches!(seen[0].2, Location::Line(ref l) if l.start == 3 && l.start_column == 7),
+        "{:?}",
+        seen[0].2
+    );
+}
+
+#[test]
 fn powerpoint_slides_in_order_then_notes() {
     let deck = package(&[
         (
