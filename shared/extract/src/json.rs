@@ -62,13 +62,13 @@ pub fn extract_lines<R: Read>(
         }
         let trimmed = line.trim_ascii();
         if !trimmed.is_empty() {
-            let value = if nesting_depth(trimmed) > limits.max_json_depth {
+            if nesting_depth(trimmed) > limits.max_json_depth {
+                // Too deep to parse safely: this record is skipped, the others are read.
                 status = Status::partial(Reason::JsonNestingLevelOverLimit);
-                None
-            } else {
-                parse(trimmed)
-            };
-            match value {
+                index += 1;
+                continue;
+            }
+            match parse(trimmed) {
                 Some(v) => walk(&v, index, sink),
                 None => {
                     let text = decode_lossy(trimmed);
