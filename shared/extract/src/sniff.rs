@@ -18,7 +18,7 @@ pub enum Format {
     Parquet,
     Avro,
     Pdf,
-    /// Not read (yet): images, archives, Office, PDF, binaries; the MIME type to report.
+    /// Not read: images, audio, video and other binaries; the MIME type to report.
     Unsupported(&'static str),
 }
 
