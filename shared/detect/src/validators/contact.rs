@@ -14,7 +14,6 @@ pub(super) const VALIDATORS: &[(&str, Validator)] = &[
     ("date_of_birth", date_of_birth),
     ("lat_long", lat_long),
     ("uk_driving_licence", uk_driving_licence),
-    ("es_dni_letter", es_dni_letter),
     ("se_personnummer", se_personnummer),
     ("fi_hetu", fi_hetu),
     ("has_letter_and_digit", has_letter_and_digit),
@@ -372,30 +371,6 @@ fn uk_driving_licence(v: &str) -> bool {
     ok_initials && c[13].is_ascii_digit() && c[14].is_ascii_uppercase() && c[15].is_ascii_uppercase()
 }
 
-/// Spanish DNI (8 digits + letter) or NIE (X/Y/Z + 7 digits + letter): the letter is
-/// `TRWAGMYFPDXBNJZSQVHLCKE`[number mod 23] (Ministerio del Interior).
-fn es_dni_letter(v: &str) -> bool {
-    const LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
-    let c: Vec<u8> = v.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_uppercase()).collect();
-    if c.len() != 9 {
-        return false;
-    }
-    let lead = match c[0] {
-        b'X' => b'0',
-        b'Y' => b'1',
-        b'Z' => b'2',
-        d if d.is_ascii_digit() => d,
-        _ => return false,
-    };
-    let mut body = vec![lead];
-    body.extend_from_slice(&c[1..8]);
-    if !body.iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let n: u32 = body.iter().fold(0, |a, &b| a * 10 + (b - b'0') as u32);
-    LETTERS[(n % 23) as usize] == c[8]
-}
-
 /// Swedish personnummer (YYMMDD-NNNC or YYYYMMDDNNNC; day + 60 for a samordningsnummer):
 /// a real month and day and the Luhn check over the last ten digits (Skatteverket).
 fn se_personnummer(v: &str) -> bool {
@@ -541,15 +516,6 @@ mod tests {
         assert!(!uk_driving_licence("MORGA6A7054SM9IJ"));
         assert!(!uk_driving_licence("MORGA651354SM9IJ"), "month 13");
         assert!(!uk_driving_licence("MO9GA657054SM9IJ"), "letters after padding");
-    }
-
-    #[test]
-    fn spanish_dni() {
-        // Ministerio del Interior algorithm; 12345678Z is its standard worked example.
-        assert!(es_dni_letter("12345678Z"));
-        assert!(es_dni_letter("X1234567L"));
-        assert!(!es_dni_letter("12345678A"));
-        assert!(!es_dni_letter("12345679Z"));
     }
 
     #[test]

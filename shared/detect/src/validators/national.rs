@@ -33,6 +33,8 @@ pub(super) const VALIDATORS: &[(&str, Validator)] = &[
     ("mx_rfc_org", mx_rfc_org),
     ("es_dni", es_dni),
     ("es_nie", es_nie),
+    // A Spanish driving licence number is the holder's DNI or NIE.
+    ("es_dni_or_nie", |v| es_dni(v) || es_nie(v)),
     ("es_nif", es_nif),
     ("es_cif", es_cif),
     ("es_nss", es_nss),
