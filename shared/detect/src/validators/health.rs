@@ -43,9 +43,7 @@ fn hicn(v: &str) -> bool {
     if c.len() < 10 || c.len() > 11 || !c[..9].iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let n = |s: &[u8]| s.iter().fold(0u32, |a, &b| a * 10 + (b - b'0') as u32);
-    let (area, group, serial) = (n(&c[0..3]), n(&c[3..5]), n(&c[5..9]));
-    if area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0 {
+    if !super::national::usa_ssn(std::str::from_utf8(&c[..9]).unwrap_or_default()) {
         return false;
     }
     if !b"ABCDEFHJKMTW".contains(&c[9]) {
@@ -110,34 +108,8 @@ fn fi_ehic_number(v: &str) -> bool {
 /// month (01–12, 20–42 or 50–99 when unknown), department (digits or 2A/2B), commune,
 /// order number and the key 97 − (NIR mod 97), Corsica counted as 19/18 (INSEE).
 fn fr_nir_key(v: &str) -> bool {
-    let c = upper_alnum(v);
-    if c.len() != 15 || !b"123478".contains(&c[0]) {
-        return false;
-    }
-    let mut body = c[..13].to_vec();
-    let corsica = match (body[5], body[6]) {
-        (b'2', b'A') => Some(19u64),
-        (b'2', b'B') => Some(18u64),
-        _ => None,
-    };
-    if corsica.is_some() {
-        body[5] = b'0';
-        body[6] = b'0';
-    }
-    if !body.iter().all(u8::is_ascii_digit) || !c[13..].iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let month = (c[3] - b'0') * 10 + (c[4] - b'0');
-    if !((1..=12).contains(&month) || (20..=42).contains(&month) || month >= 50) {
-        return false;
-    }
-    let mut n: u64 = body.iter().fold(0, |a, &b| a * 10 + (b - b'0') as u64);
-    if let Some(k) = corsica {
-        // 2A/2B replaced by 19/18 in the department position.
-        n += k * 100_000_000;
-    }
-    let key = ((c[13] - b'0') * 10 + (c[14] - b'0')) as u64;
-    97 - n % 97 == key
+    // The Carte Vitale number is the insured person's NIR.
+    super::national::fr_nir(v)
 }
 
 /// NHS number: 10 digits, weights 10..2 over the first nine, check 11 − (sum mod 11), where

@@ -83,7 +83,7 @@ fn co_cedula(v: &str) -> bool {
 }
 
 /// SSA rules for issued numbers: area 001–899 except 666, group 01–99, serial 0001–9999.
-fn usa_ssn(v: &str) -> bool {
+pub(super) fn usa_ssn(v: &str) -> bool {
     let d = digits(v);
     if d.len() != 9 {
         return false;
@@ -253,7 +253,7 @@ fn co_nit_person(v: &str) -> bool {
 /// France NIR / INSEE number: sex (1, 2; 3, 4, 7, 8 for provisional numbers), year, month
 /// (01–12, 20–42 or 50–99 when unknown), department (2A/2B for Corsica → 19/18 for the key),
 /// commune, order, and key = 97 − (first 13 digits mod 97).
-fn fr_nir(v: &str) -> bool {
+pub(super) fn fr_nir(v: &str) -> bool {
     let c = compact(v);
     if c.len() != 15 {
         return false;
