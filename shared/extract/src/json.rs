@@ -130,15 +130,15 @@ fn nesting_depth(bytes: &[u8]) -> usize {
 }
 
 pub(crate) fn walk(value: &Value, record_index: u64, sink: &mut dyn SegmentSink) {
-    let mut keys: Vec<String> = Vec::new();
+    let mut keys: Vec<&str> = Vec::new();
     let mut path = String::from("$");
     visit(value, record_index, &mut keys, &mut path, sink);
 }
 
-fn visit(
-    value: &Value,
+fn visit<'v>(
+    value: &'v Value,
     record_index: u64,
-    keys: &mut Vec<String>,
+    keys: &mut Vec<&'v str>,
     path: &mut String,
     sink: &mut dyn SegmentSink,
 ) {
@@ -154,7 +154,7 @@ fn visit(
                     path.push_str(&k.replace('\'', "\\'"));
                     path.push_str("']");
                 }
-                keys.push(k.clone());
+                keys.push(k);
                 visit(v, record_index, keys, path, sink);
                 keys.pop();
                 path.truncate(len);
@@ -163,7 +163,7 @@ fn visit(
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 let len = path.len();
-                path.push_str(&format!("[{i}]"));
+                let _ = std::fmt::Write::write_fmt(path, format_args!("[{i}]"));
                 visit(v, record_index, keys, path, sink);
                 path.truncate(len);
             }
@@ -174,11 +174,10 @@ fn visit(
     }
 }
 
-fn emit(text: &str, record_index: u64, keys: &[String], path: &str, sink: &mut dyn SegmentSink) {
+fn emit(text: &str, record_index: u64, keys: &[&str], path: &str, sink: &mut dyn SegmentSink) {
     if text.is_empty() {
         return;
     }
-    let ctx: Vec<&str> = keys.iter().map(String::as_str).collect();
     let shown = truncate_path(path);
     // Records repeat the same keys: let the consumer work out their keywords once per path.
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -186,7 +185,7 @@ fn emit(text: &str, record_index: u64, keys: &[String], path: &str, sink: &mut d
     let context_id = std::hash::Hasher::finish(&h);
     sink.segment(&Segment {
         text,
-        context: &ctx,
+        context: keys,
         context_id: Some(context_id),
         report: 0..text.len(),
         origin: SegmentOrigin::Record { record_index, json_path: &shown },
@@ -194,14 +193,14 @@ fn emit(text: &str, record_index: u64, keys: &[String], path: &str, sink: &mut d
 }
 
 /// Macie's rule: a path over 250 characters loses its first elements (`$..c.d`).
-fn truncate_path(path: &str) -> String {
-    if path.chars().count() <= MAX_PATH {
-        return path.to_string();
+fn truncate_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if path.len() <= MAX_PATH || path.chars().count() <= MAX_PATH {
+        return std::borrow::Cow::Borrowed(path);
     }
     let chars: Vec<char> = path.chars().collect();
     let tail: String = chars[chars.len() - (MAX_PATH - 3)..].iter().collect();
     let cut = tail.find(['.', '[']).unwrap_or(0);
-    format!("$..{}", tail[cut..].trim_start_matches('.'))
+    std::borrow::Cow::Owned(format!("$..{}", tail[cut..].trim_start_matches('.')))
 }
 
 #[cfg(test)]
