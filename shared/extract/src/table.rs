@@ -53,10 +53,17 @@ pub fn extract<R: Read>(
             }
             let name =
                 if row == 1 { None } else { header.get(i).map(String::as_str).filter(|h| !h.is_empty()) };
-            let ctx: Vec<&str> = name.into_iter().collect();
+            let one;
+            let ctx: &[&str] = match name {
+                Some(n) => {
+                    one = [n];
+                    &one
+                }
+                None => &[],
+            };
             sink.segment(&Segment {
                 text: &text,
-                context: &ctx,
+                context: ctx,
                 context_id: Some(if row == 1 { u64::MAX } else { i as u64 }),
                 report: 0..text.len(),
                 origin: SegmentOrigin::Cell {
