@@ -346,7 +346,7 @@ fn lat_long(v: &str) -> bool {
 /// for women), day, year digit, two initials (padded with 9), an arbitrary digit and two
 /// check letters; an optional two-digit issue number follows.
 fn uk_driving_licence(v: &str) -> bool {
-    let c: Vec<u8> = v.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_uppercase()).collect();
+    let c = super::alnum_upper(v);
     if c.len() != 16 && c.len() != 18 {
         return false;
     }

@@ -2,7 +2,7 @@
 //! identifiers.
 
 use super::checksum::luhn;
-use super::{digits, Validator};
+use super::{alnum_upper, digits, Validator};
 
 pub(super) const VALIDATORS: &[(&str, Validator)] = &[
     ("dea_number", dea_number),
@@ -18,14 +18,10 @@ pub(super) const VALIDATORS: &[(&str, Validator)] = &[
     ("hibcc_udi", hibcc_udi),
 ];
 
-fn upper_alnum(v: &str) -> Vec<u8> {
-    v.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_uppercase()).collect()
-}
-
 /// DEA registration number: registrant-type letter, a letter (surname initial or 9), seven
 /// digits whose last is (d1+d3+d5 + 2·(d2+d4+d6)) mod 10 (DEA, 21 CFR 1301).
 fn dea_number(v: &str) -> bool {
-    let c = upper_alnum(v);
+    let c = alnum_upper(v);
     if c.len() != 9 || !b"ABCDEFGHJKLMPRSTUX".contains(&c[0]) {
         return false;
     }
@@ -39,7 +35,7 @@ fn dea_number(v: &str) -> bool {
 /// Medicare HICN: the claimant's SSN (SSA issuance rules) plus a beneficiary identification
 /// code: a letter from the CMS BIC list and an optional digit.
 fn hicn(v: &str) -> bool {
-    let c = upper_alnum(v);
+    let c = alnum_upper(v);
     if c.len() < 10 || c.len() > 11 || !c[..9].iter().all(u8::is_ascii_digit) {
         return false;
     }
@@ -57,7 +53,7 @@ fn hicn(v: &str) -> bool {
 /// Québec RAMQ (4 letters, YYMMDD with month +50 for women, 2 digits), and the 9-digit
 /// numbers of the other provinces.
 fn canada_health_number(v: &str) -> bool {
-    let c = upper_alnum(v);
+    let c = alnum_upper(v);
     let d = digits(v);
     if c.len() == 12 && c[..4].iter().all(u8::is_ascii_uppercase) && c[4..].iter().all(u8::is_ascii_digit) {
         let m = (c[6] - b'0') as u32 * 10 + (c[7] - b'0') as u32;
@@ -131,7 +127,7 @@ fn nhs_number(v: &str) -> bool {
 /// Medicare Beneficiary Identifier (CMS): 11 characters; position 1 a digit 1–9, 2/5/8/9
 /// letters, 4/7/10/11 digits, 3/6 letter or digit; letters exclude S L O I B Z.
 fn mbi(v: &str) -> bool {
-    let c = upper_alnum(v);
+    let c = alnum_upper(v);
     if c.len() != 11 {
         return false;
     }

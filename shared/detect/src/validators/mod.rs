@@ -35,6 +35,11 @@ pub fn names() -> impl Iterator<Item = &'static str> {
     TABLES.iter().flat_map(|t| t.iter()).map(|(n, _)| *n)
 }
 
+/// The value's ASCII letters and digits, upper-cased (separators dropped).
+pub fn alnum_upper(s: &str) -> Vec<u8> {
+    s.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_uppercase()).collect()
+}
+
 /// The ASCII digits of a value, as numbers, skipping separators.
 pub fn digits(s: &str) -> Vec<u8> {
     s.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect()

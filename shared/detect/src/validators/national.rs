@@ -5,7 +5,7 @@
 //! slashes their formats are written with.
 
 use super::checksum::{luhn, verhoeff};
-use super::{digits, Validator};
+use super::{alnum_upper, digits, Validator};
 
 pub(super) const VALIDATORS: &[(&str, Validator)] = &[
     ("usa_ssn", usa_ssn),
@@ -46,11 +46,6 @@ pub(super) const VALIDATORS: &[(&str, Validator)] = &[
     ("not_all_same_digit", not_all_same_digit),
 ];
 
-/// The value's letters and digits, upper-cased (separators dropped).
-fn compact(v: &str) -> Vec<u8> {
-    v.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_uppercase()).collect()
-}
-
 /// A run of digits as a number (at most 18 digits).
 fn num(d: &[u8]) -> u64 {
     d.iter().fold(0u64, |a, &x| a * 10 + x as u64)
@@ -71,7 +66,7 @@ fn not_all_same_digit(v: &str) -> bool {
 /// CUIL/CUIT prefix and suffix or a Spanish DNI letter next to the digits, so that those are
 /// refused here rather than reported as a DNI.
 fn ar_dni(v: &str) -> bool {
-    let c = compact(v);
+    let c = alnum_upper(v);
     (7..=8).contains(&c.len()) && c.iter().all(u8::is_ascii_digit) && !all_same(&c)
 }
 
@@ -181,7 +176,7 @@ fn all_same_u32(d: &[u32]) -> bool {
 /// Brazil CNPJ (Receita Federal, IN RFB 2.229/2024): 12 characters (digits, or from July
 /// 2026 also letters, each worth its ASCII code − 48) and two mod 11 check digits.
 fn br_cnpj(v: &str) -> bool {
-    let c = compact(v);
+    let c = alnum_upper(v);
     if c.len() != 14 || !c[12..].iter().all(u8::is_ascii_digit) {
         return false;
     }
@@ -204,7 +199,7 @@ fn ca_sin(v: &str) -> bool {
 /// Chile RUT/RUN (SII): body and a mod 11 check character (weights 2..7 from the right,
 /// 11 → 0, 10 → K).
 fn cl_rut(v: &str) -> bool {
-    let c = compact(v);
+    let c = alnum_upper(v);
     if c.len() < 8 || c.len() > 9 {
         return false;
     }
@@ -254,7 +249,7 @@ fn co_nit_person(v: &str) -> bool {
 /// (01–12, 20–42 or 50–99 when unknown), department (2A/2B for Corsica → 19/18 for the key),
 /// commune, order, and key = 97 − (first 13 digits mod 97).
 pub(super) fn fr_nir(v: &str) -> bool {
-    let c = compact(v);
+    let c = alnum_upper(v);
     if c.len() != 15 {
         return false;
     }
@@ -310,7 +305,7 @@ fn de_serial_char(b: u8) -> bool {
 /// letters; the older all-digit serials belong to cards that expired by 2020 and would let
 /// any 10-digit number near "ID card" through one time in ten, so they are not accepted.
 fn de_id_card(v: &str) -> bool {
-    let c = compact(v);
+    let c = alnum_upper(v);
     c.len() == 10
         && c[..9].iter().all(|&b| de_serial_char(b))
         && c[..9].iter().any(u8::is_ascii_uppercase)
@@ -322,7 +317,7 @@ fn de_id_card(v: &str) -> bool {
 /// more letter is required: a letter and eight digits is the US passport card's format, and
 /// a German serial drawn from this alphabet almost never has eight digits in a row.
 fn de_passport(v: &str) -> bool {
-    let c = compact(v);
+    let c = alnum_upper(v);
     match c.len() {
         9 => {
             b"CFGHJK".contains(&c[0])
@@ -384,7 +379,7 @@ fn in_aadhaar(v: &str) -> bool {
 /// H HUF, F firm, A AOP, T trust, B BOI, L local authority, J artificial juridical person,
 /// G government, K krish), the first letter of the surname or name, 4 digits, a letter.
 fn in_pan(v: &str) -> bool {
-    let c = compact(v);
+    let c = alnum_upper(v);
     c.len() == 10
         && c[..5].iter().all(u8::is_ascii_uppercase)
         && b"ABCFGHJLPTK".contains(&c[3])
@@ -396,7 +391,7 @@ fn in_pan(v: &str) -> bool {
 /// Italy codice fiscale (DM 23/12/1976): surname, name, year, month letter, day (+40 for
 /// women), place, check letter; digits may be replaced by LMNPQRSTUV (omocodia).
 fn it_codice_fiscale(v: &str) -> bool {
-    let c = compact(v);
+    let c = alnum_upper(v);
     if c.len() != 16 {
         return false;
     }
@@ -523,7 +518,7 @@ const DNI_LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
 
 /// Spain DNI (Real Decreto 1553/2005): 8 digits and the letter of their value mod 23.
 fn es_dni(v: &str) -> bool {
-    let c = compact(v);
+    let c = alnum_upper(v);
     c.len() == 9
         && c[..8].iter().all(u8::is_ascii_digit)
         && !all_same(&c[..8])
@@ -532,7 +527,7 @@ fn es_dni(v: &str) -> bool {
 
 /// Spain NIE: X, Y or Z (counted as 0, 1, 2), 7 digits and the DNI letter of the whole.
 fn es_nie(v: &str) -> bool {
-    let c = compact(v);
+    let c = alnum_upper(v);
     if c.len() != 9 || !c[1..8].iter().all(u8::is_ascii_digit) {
         return false;
     }
@@ -549,7 +544,7 @@ fn es_nie(v: &str) -> bool {
 /// Spain NIF of a person: a DNI, a NIE, or K/L/M (Spaniards without DNI) with 7 digits and
 /// the DNI letter of the 7 digits.
 fn es_nif(v: &str) -> bool {
-    let c = compact(v);
+    let c = alnum_upper(v);
     if c.len() == 9 && b"KLM".contains(&c[0]) && c[1..8].iter().all(u8::is_ascii_digit) {
         return c[8] == DNI_LETTERS[(num(&digits(v)) % 23) as usize];
     }
@@ -560,7 +555,7 @@ fn es_nif(v: &str) -> bool {
 /// (7 digits), control: Luhn-style sum of the 7 digits gives a digit or the letter
 /// JABCDEFGHI at that index (letter for P Q R S N W, digit for A B E H, either otherwise).
 fn es_cif(v: &str) -> bool {
-    let c = compact(v);
+    let c = alnum_upper(v);
     if c.len() != 9 || !b"ABCDEFGHJNPQRSUVW".contains(&c[0]) || !c[1..8].iter().all(u8::is_ascii_digit) {
         return false;
     }
@@ -606,7 +601,7 @@ fn es_nss(v: &str) -> bool {
 /// UK National Insurance number (HMRC NIM39110): two prefix letters (first not D F I Q U V,
 /// second not D F I O Q U V, not BG GB KN NK NT TN ZZ), 6 digits, suffix A–D or none.
 fn uk_nino(v: &str) -> bool {
-    let c = compact(v);
+    let c = alnum_upper(v);
     if c.len() != 8 && c.len() != 9 {
         return false;
     }
@@ -639,7 +634,7 @@ fn uk_utr(v: &str) -> bool {
 /// not on European, Japanese or Korean VINs, which do not use it. A VIN always has letters
 /// (WMI, model year), so an all-digit string is refused.
 fn vin(v: &str) -> bool {
-    let c = compact(v);
+    let c = alnum_upper(v);
     if c.len() != 17 || c.iter().any(|b| b"IOQ".contains(b)) || c.iter().all(u8::is_ascii_digit) {
         return false;
     }
