@@ -5,10 +5,15 @@
 //! locations.
 
 mod location;
+mod object;
 mod result;
 mod severity;
 
 pub use location::{Cell, LineRange, Location, Occurrences, Page, Record};
+pub use object::{
+    BlockPublicAccess, BucketPosture, DefaultEncryption, EffectivePermission, ObjectMeta, ObjectRef,
+    PolicyFindingType, Sequencer, SEQUENCER_WIDTH,
+};
 pub use result::{
     ClassificationResult, CustomDataIdentifiers, CustomDetection, Detection, IdentifierInfo, ResultBuilder,
     SensitiveDataItem, SeverityRule, Status, StatusCode, MAX_LOCATIONS_IN_FINDING, MAX_LOCATIONS_IN_RESULT,
