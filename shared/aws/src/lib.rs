@@ -1,0 +1,4 @@
+//! Every AWS adapter Sluice has, one module per service. The only crate that depends on
+//! `aws-sdk-*`: the pipeline sees traits, never clients.
+
+pub mod iam;
