@@ -1,10 +1,11 @@
-# The one command a new machine needs: `make test` checks formatting and lints, then runs
-# every test. Only the Rust toolchain (cargo, with rustfmt and clippy) is needed for now.
-.PHONY: test fmt lint unit scan bench
+# The one command a new machine needs: `make test` checks formatting and lints, lints the
+# deployment templates, then runs every test. It needs the Rust toolchain (cargo, with rustfmt
+# and clippy) and python3 (the template linters install themselves in .venv-tools).
+.PHONY: test fmt lint check-templates unit scan bench sam-build
 
 CARGO ?= cargo
 
-test: fmt lint unit
+test: fmt lint check-templates unit
 
 fmt:
 	$(CARGO) fmt --all -- --check
@@ -14,6 +15,16 @@ lint:
 
 unit:
 	scripts/cargo-test.sh
+
+# cfn-lint, sam validate --lint and checkov over template.yaml and infra/*.yaml (~20 s once
+# the tools are installed).
+check-templates:
+	scripts/check-templates.sh
+
+# Builds both functions as SAM does for a deploy (cargo-lambda, release, arm64). Not part of
+# `test`: a cold release cross-build of the AWS SDK takes many minutes (docs/deploy.md).
+sam-build:
+	scripts/sam-build.sh
 
 # The main job: scan the bundled sample data.
 scan:
