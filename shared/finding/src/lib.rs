@@ -6,6 +6,7 @@
 
 mod location;
 mod object;
+mod record;
 mod result;
 mod severity;
 
@@ -14,14 +15,15 @@ pub use object::{
     BlockPublicAccess, BucketPosture, DefaultEncryption, EffectivePermission, ObjectMeta, ObjectRef,
     PolicyFindingType, Sequencer, SEQUENCER_WIDTH,
 };
+pub use record::{finding_id, policy_finding_id, timestamp, ScanRecord};
 pub use result::{
     ClassificationResult, CustomDataIdentifiers, CustomDetection, Detection, IdentifierInfo, ResultBuilder,
     SensitiveDataItem, SeverityRule, Status, StatusCode, MAX_LOCATIONS_IN_FINDING, MAX_LOCATIONS_IN_RESULT,
 };
 pub use severity::{Category, FindingType, Severity, SeverityRow};
 
-/// Macie's reason codes for a `PARTIAL` or `SKIPPED` classification (macie.md §4.3),
-/// plus none of our own: every skip Sluice reports uses one of Macie's words.
+/// Macie's reason codes for a `PARTIAL` or `SKIPPED` classification (macie.md §4.3), plus one
+/// of Sluice's: Macie leaves objects outside a job's scope out silently, Sluice records them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Reason {
@@ -30,6 +32,8 @@ pub enum Reason {
     ArchiveNestingLevelOverLimit,
     ArchiveTotalBytesExtractedOverLimit,
     ArchiveTotalDocumentsProcessedOverLimit,
+    /// Outside the configured prefixes, suffixes or tags (Sluice's own).
+    ExcludedByScope,
     FileExceedsSizeLimit,
     InvalidEncryption,
     InvalidKmsKey,

@@ -356,7 +356,8 @@ mod tests {
         p.block_public_access = Some(BlockPublicAccess::default());
         p.acl_is_public = Some(true);
         p.policy_is_public = Some(false);
-        p.default_encryption = Some(DefaultEncryption { encryption_type: "NONE".into(), kms_master_key_id: None });
+        p.default_encryption =
+            Some(DefaultEncryption { encryption_type: "NONE".into(), kms_master_key_id: None });
         p.shared_externally = Some(true);
         assert_eq!(
             p.policy_findings(),

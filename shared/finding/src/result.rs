@@ -90,6 +90,55 @@ pub struct ClassificationResult {
     pub finding_type: Option<FindingType>,
 }
 
+impl ClassificationResult {
+    /// The same result with at most `max` locations per type, as a finding carries it;
+    /// `additionalOccurrences` says when locations were left out.
+    pub fn truncated(&self, max: usize) -> ClassificationResult {
+        let mut out = self.clone();
+        let mut dropped = false;
+        for item in &mut out.sensitive_data {
+            for d in &mut item.detections {
+                dropped |= d.occurrences.len() > max;
+                d.occurrences = d.occurrences.truncated(max);
+            }
+        }
+        for d in &mut out.custom_data_identifiers.detections {
+            dropped |= d.occurrences.len() > max;
+            d.occurrences = d.occurrences.truncated(max);
+        }
+        out.additional_occurrences |= dropped;
+        out
+    }
+
+    /// Every identifier type detected, managed and custom.
+    pub fn detected_types(&self) -> impl Iterator<Item = &str> {
+        self.sensitive_data
+            .iter()
+            .flat_map(|i| i.detections.iter().map(|d| d.kind.as_str()))
+            .chain(self.custom_data_identifiers.detections.iter().map(|d| d.name.as_str()))
+    }
+
+    /// Total occurrences over every type.
+    pub fn total_count(&self) -> u64 {
+        self.sensitive_data.iter().map(|i| i.total_count).sum::<u64>()
+            + self.custom_data_identifiers.total_count
+    }
+
+    /// A result for an object that was not classified.
+    pub fn skipped(mime_type: &str, reason: Reason) -> ClassificationResult {
+        ClassificationResult {
+            mime_type: mime_type.to_string(),
+            size_classified: 0,
+            status: Status::skipped(reason),
+            additional_occurrences: false,
+            sensitive_data: Vec::new(),
+            custom_data_identifiers: CustomDataIdentifiers::default(),
+            severity: None,
+            finding_type: None,
+        }
+    }
+}
+
 mod macie_severity {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 

@@ -3,6 +3,13 @@
 //! [`classify`] is the heart of both the scanner Lambda and the `sluice` command: one object's
 //! bytes in, Macie's classification result out.
 
+#[cfg(any(test, feature = "fakes"))]
+pub mod fakes;
+pub mod ports;
+mod scan;
+
+pub use scan::{unknown_posture, ObjectChange, Ports, ScanError, ScanSummary, Scanner, Scope};
+
 use std::collections::HashMap;
 use std::io::Read;
 
