@@ -2,3 +2,7 @@
 //! `aws-sdk-*`: the pipeline sees traits, never clients.
 
 pub mod iam;
+pub mod dynamodb;
+mod errors;
+pub mod results;
+pub mod s3;
