@@ -1,4 +1,10 @@
 //! Every AWS adapter Sluice has, one module per service. The only crate that depends on
 //! `aws-sdk-*`: the pipeline sees traits, never clients.
 
+pub mod asff;
+pub mod context;
+pub mod entry;
+pub mod eventbridge;
 pub mod iam;
+pub mod publisher;
+pub mod securityhub;
