@@ -13,8 +13,10 @@ fmt:
 lint:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
+# Every test, the end-to-end ones against a local AWS emulator (moto, installed on first use
+# into .venv-moto and started on a free port for the run).
 unit:
-	scripts/cargo-test.sh
+	scripts/with-moto.sh scripts/cargo-test.sh
 
 # cfn-lint, sam validate --lint and checkov over template.yaml and infra/*.yaml (~20 s once
 # the tools are installed).
