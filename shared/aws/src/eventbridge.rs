@@ -1,6 +1,7 @@
 //! EventBridge: `PutEvents` with at most 10 entries and less than 256 KB per call; failed
 //! entries (`FailedEntryCount`, an `ErrorCode` per entry, positionally aligned with the
-//! request) resent with backoff when the code says so, the rest reported for good.
+//! request) resent with backoff when the code says so, the rest reported for good. Throttling
+//! and 5xx responses of the call itself are retried by the SDK's standard retry.
 
 use std::ops::Range;
 
@@ -115,15 +116,14 @@ impl EventBridgeSink {
                     }
                     pending = t.resend.iter().map(|&pos| pending[pos]).collect();
                 }
-                Err(e) => match sdk_error("EventBridge: PutEvents", &e) {
-                    PortError::Permanent(why) => {
-                        for &i in &pending {
-                            results[i] = Err(PortError::Permanent(why.clone()));
-                        }
-                        return;
+                Err(e) => {
+                    // The SDK's own retry has already retried throttling and 5xx with backoff.
+                    let error = sdk_error("EventBridge: PutEvents", &e);
+                    for &i in &pending {
+                        results[i] = Err(error.clone());
                     }
-                    PortError::Retryable(why) => last_error = why,
-                },
+                    return;
+                }
             }
             if pending.is_empty() {
                 return;
@@ -169,5 +169,64 @@ mod tests {
             assert!(total < MAX_ENTRY_BYTES, "{c:?} {total}");
         }
         assert_eq!(calls, vec![0..2, 2..4, 4..5]);
+    }
+}
+
+#[cfg(test)]
+mod call_tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::asff::fixtures::{active, ctx, record_with, result};
+    use crate::publisher::scripted::Scripted;
+
+    fn entries(n: usize) -> Vec<Entry> {
+        (0..n)
+            .map(|i| crate::entry::entry(&ctx(), &active(record_with("b", &format!("k{i}"), result()))))
+            .collect()
+    }
+
+    fn sink(http: &Scripted) -> EventBridgeSink {
+        EventBridgeSink::new(http.event_bridge(), Some("sluice-bus".into())).with_retry(RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(2),
+        })
+    }
+
+    #[tokio::test]
+    async fn failed_entries_are_resent_by_code_and_reported_per_entry() {
+        let e = entries(12);
+        let mut first: Vec<serde_json::Value> = (0..10).map(|i| json!({"EventId": i.to_string()})).collect();
+        first[1] = json!({"ErrorCode": "ThrottlingException", "ErrorMessage": "slow down"});
+        first[2] = json!({"ErrorCode": "MalformedDetail", "ErrorMessage": "bad"});
+        let http = Scripted::default();
+        http.ok(json!({"FailedEntryCount": 2, "Entries": first}))
+            .ok(json!({"FailedEntryCount": 0, "Entries": [{"EventId": "r"}]}))
+            .ok(json!({"FailedEntryCount": 0, "Entries": [{"EventId": "a"}, {"EventId": "b"}]}));
+        let results = sink(&http).put(&e).await;
+        let requests = http.requests();
+        let counts: Vec<usize> = requests.iter().map(|r| r["Entries"].as_array().unwrap().len()).collect();
+        assert_eq!(counts, vec![10, 1, 2]);
+        assert_eq!(requests[1]["Entries"][0]["Detail"], e[1].detail, "the throttled entry is resent");
+        assert_eq!(requests[0]["Entries"][0]["EventBusName"], "sluice-bus");
+        assert_eq!(requests[0]["Entries"][0]["Source"], "sluice");
+        assert_eq!(requests[0]["Entries"][0]["DetailType"], "Sluice Finding");
+        assert!(matches!(&results[2], Err(PortError::Permanent(m)) if m.contains("MalformedDetail")));
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 11);
+    }
+
+    #[tokio::test]
+    async fn a_failed_call_fails_its_entries_as_classified() {
+        let http = Scripted::default();
+        http.error(500, "InternalException");
+        let results = sink(&http).put(&entries(3)).await;
+        assert!(results.iter().all(|r| matches!(r, Err(e) if e.is_retryable())), "{results:?}");
+        let http = Scripted::default();
+        http.error(400, "AccessDeniedException");
+        let results = sink(&http).put(&entries(1)).await;
+        assert!(matches!(&results[0], Err(PortError::Permanent(m)) if m.contains("AccessDeniedException")));
     }
 }

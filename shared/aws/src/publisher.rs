@@ -340,3 +340,198 @@ mod tests {
         assert!(!both(perm(), perm()).unwrap_err().is_retryable());
     }
 }
+
+#[cfg(test)]
+pub(crate) mod scripted {
+    //! An HTTP client for the SDK that answers from a script and records what was sent: the
+    //! sinks' loops and the fan-out, tested without AWS.
+
+    use std::collections::VecDeque;
+    use std::sync::{Arc, Mutex};
+
+    use aws_smithy_runtime_api::client::http::{
+        HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+    };
+    use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+    use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+    use aws_smithy_types::body::SdkBody;
+
+    #[derive(Debug, Clone)]
+    struct Reply {
+        status: u16,
+        error_type: Option<String>,
+        body: String,
+    }
+
+    #[derive(Debug, Clone, Default)]
+    pub struct Scripted {
+        replies: Arc<Mutex<VecDeque<Reply>>>,
+        requests: Arc<Mutex<Vec<serde_json::Value>>>,
+    }
+
+    impl Scripted {
+        /// Queues a 200 answer.
+        pub fn ok(&self, body: serde_json::Value) -> &Self {
+            self.push(Reply { status: 200, error_type: None, body: body.to_string() })
+        }
+
+        /// Queues an error answer with an AWS error code, as both JSON protocols carry it.
+        pub fn error(&self, status: u16, code: &str) -> &Self {
+            let body = serde_json::json!({"__type": code, "message": "scripted"}).to_string();
+            self.push(Reply { status, error_type: Some(code.to_string()), body })
+        }
+
+        fn push(&self, r: Reply) -> &Self {
+            self.replies.lock().unwrap().push_back(r);
+            self
+        }
+
+        /// The JSON bodies sent, in order.
+        pub fn requests(&self) -> Vec<serde_json::Value> {
+            self.requests.lock().unwrap().clone()
+        }
+
+        /// A client without the SDK's own retry, so every call shows in [`Scripted::requests`].
+        pub fn security_hub(&self) -> aws_sdk_securityhub::Client {
+            use aws_sdk_securityhub::config::{retry::RetryConfig, BehaviorVersion, Credentials, Region};
+            let conf = aws_sdk_securityhub::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .credentials_provider(Credentials::new("AKIDTEST", "test", None, None, "scripted"))
+                .retry_config(RetryConfig::disabled())
+                .http_client(self.clone())
+                .build();
+            aws_sdk_securityhub::Client::from_conf(conf)
+        }
+
+        pub fn event_bridge(&self) -> aws_sdk_eventbridge::Client {
+            use aws_sdk_eventbridge::config::{retry::RetryConfig, BehaviorVersion, Credentials, Region};
+            let conf = aws_sdk_eventbridge::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .credentials_provider(Credentials::new("AKIDTEST", "test", None, None, "scripted"))
+                .retry_config(RetryConfig::disabled())
+                .http_client(self.clone())
+                .build();
+            aws_sdk_eventbridge::Client::from_conf(conf)
+        }
+    }
+
+    impl HttpConnector for Scripted {
+        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+            let sent = request.body().bytes().and_then(|b| serde_json::from_slice(b).ok());
+            self.requests.lock().unwrap().push(sent.unwrap_or(serde_json::Value::Null));
+            let reply = self.replies.lock().unwrap().pop_front().expect("a scripted reply for every call");
+            let mut response = HttpResponse::new(
+                reply.status.try_into().expect("a valid status"),
+                SdkBody::from(reply.body),
+            );
+            response.headers_mut().insert("content-type", "application/json");
+            if let Some(code) = reply.error_type {
+                response.headers_mut().insert("x-amzn-errortype", code);
+            }
+            HttpConnectorFuture::ready(Ok(response))
+        }
+    }
+
+    impl HttpClient for Scripted {
+        fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+            SharedHttpConnector::new(self.clone())
+        }
+    }
+}
+
+#[cfg(test)]
+mod fan_out_tests {
+    use super::scripted::Scripted;
+    use super::*;
+    use crate::asff::fixtures::{active, ctx, record_with, result};
+    use serde_json::json;
+
+    fn fast() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(2),
+        }
+    }
+
+    fn publications(n: usize) -> Vec<Publication> {
+        (0..n).map(|i| active(record_with("b", &format!("k{i}.txt"), result()))).collect()
+    }
+
+    #[test]
+    fn a_publication_fails_when_either_sink_fails_it() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let pubs = publications(3);
+        let hub = Scripted::default();
+        hub.ok(json!({"FailedCount": 1, "SuccessCount": 2,
+            "FailedFindings": [{"Id": pubs[0].id(), "ErrorCode": "InvalidInput", "ErrorMessage": "bad"}]}));
+        let bus = Scripted::default();
+        let throttled = json!({"FailedEntryCount": 1, "Entries": [{"EventId": "1"}, {"ErrorCode": "ThrottlingException"}, {"EventId": "3"}]});
+        let still = json!({"FailedEntryCount": 1, "Entries": [{"ErrorCode": "ThrottlingException"}]});
+        bus.ok(throttled).ok(still.clone()).ok(still);
+        let publisher = FanOutPublisher::new(
+            runtime.handle().clone(),
+            ctx(),
+            Some(SecurityHubSink::new(hub.security_hub()).with_retry(fast())),
+            EventBridgeSink::new(bus.event_bridge(), Some("findings".into())).with_retry(fast()),
+        );
+        let results = publisher.publish(&pubs);
+        assert!(
+            matches!(&results[0], Err(PortError::Permanent(m)) if m.contains("InvalidInput")),
+            "{results:?}"
+        );
+        assert!(
+            matches!(&results[1], Err(PortError::Retryable(m)) if m.contains("ThrottlingException")),
+            "{results:?}"
+        );
+        assert_eq!(results[2], Ok(()));
+        assert_eq!(hub.requests().len(), 1);
+        assert_eq!(bus.requests().len(), 3, "the throttled entry is resent until attempts run out");
+        assert_eq!(bus.requests()[0]["Entries"][0]["EventBusName"], "findings");
+    }
+
+    #[test]
+    fn without_security_hub_only_the_bus_is_called() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let bus = Scripted::default();
+        bus.ok(json!({"FailedEntryCount": 0, "Entries": [{"EventId": "1"}, {"EventId": "2"}]}));
+        let publisher = FanOutPublisher::new(
+            runtime.handle().clone(),
+            ctx(),
+            None,
+            EventBridgeSink::new(bus.event_bridge(), None),
+        );
+        assert_eq!(publisher.publish(&publications(2)), vec![Ok(()), Ok(())]);
+        assert!(bus.requests()[0]["Entries"][0].get("EventBusName").is_none());
+        assert!(publisher.publish(&[]).is_empty());
+    }
+
+    #[test]
+    fn an_invalid_finding_is_not_sent_and_fails_for_good() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let mut pubs = publications(2);
+        if let Publication::SensitiveData { updated_at, .. } = &mut pubs[0] {
+            *updated_at = "2025-01-01T00:00:00.000Z".into(); // before created_at
+        }
+        let hub = Scripted::default();
+        hub.ok(json!({"FailedCount": 0, "SuccessCount": 1, "FailedFindings": []}));
+        let bus = Scripted::default();
+        bus.ok(json!({"FailedEntryCount": 0, "Entries": [{"EventId": "1"}, {"EventId": "2"}]}));
+        let publisher = FanOutPublisher::new(
+            runtime.handle().clone(),
+            ctx(),
+            Some(SecurityHubSink::new(hub.security_hub())),
+            EventBridgeSink::new(bus.event_bridge(), None),
+        );
+        let results = publisher.publish(&pubs);
+        assert!(
+            matches!(&results[0], Err(PortError::Permanent(m)) if m.contains("UpdatedAt")),
+            "{results:?}"
+        );
+        assert_eq!(results[1], Ok(()));
+        assert_eq!(hub.requests()[0]["Findings"].as_array().unwrap().len(), 1);
+        assert_eq!(hub.requests()[0]["Findings"][0]["Id"], pubs[1].id());
+    }
+}

@@ -1,6 +1,8 @@
 //! Security Hub: `BatchImportFindings` in batches of at most 100 findings and 6 MB, with the
-//! per-finding failures (`FailedFindings`, not an HTTP error) and throttling retried with
-//! backoff, and whatever still fails reported per finding.
+//! per-finding failures (`FailedFindings`, not an HTTP error) resent with backoff, and
+//! whatever still fails reported per finding. Throttling and 5xx responses of the call itself
+//! are retried by the SDK's standard retry (exponential backoff with jitter); a call that
+//! still fails fails its findings, retryable or not as [`sdk_error`] classifies it.
 //!
 //! `UpdatedAt` strictly increasing across updates of one finding is the caller's job (it is
 //! the publication's `updated_at`): Security Hub silently ignores an update that is not newer.
@@ -130,15 +132,15 @@ impl SecurityHubSink {
                     }
                     pending = t.resend.iter().map(|&pos| pending[pos]).collect();
                 }
-                Err(e) => match sdk_error("Security Hub: BatchImportFindings", &e) {
-                    PortError::Permanent(why) => {
-                        for &i in &pending {
-                            results[i] = Err(PortError::Permanent(why.clone()));
-                        }
-                        return;
+                Err(e) => {
+                    // The SDK's own retry has already retried throttling and 5xx with backoff:
+                    // what comes out is final for this invocation.
+                    let error = sdk_error("Security Hub: BatchImportFindings", &e);
+                    for &i in &pending {
+                        results[i] = Err(error.clone());
                     }
-                    PortError::Retryable(why) => last_error = why,
-                },
+                    return;
+                }
             }
             if pending.is_empty() {
                 return;
@@ -205,5 +207,90 @@ mod tests {
             let bytes = REQUEST_ENVELOPE_BYTES + big[r.clone()].iter().sum::<usize>() + r.len() - 1;
             assert!(bytes <= MAX_BATCH_BYTES, "{bytes}");
         }
+    }
+}
+
+#[cfg(test)]
+mod call_tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::asff::fixtures::{active, ctx, record_with, result};
+    use crate::publisher::scripted::Scripted;
+
+    fn findings(n: usize) -> Vec<Finding> {
+        (0..n)
+            .map(|i| crate::asff::finding(&ctx(), &active(record_with("b", &format!("k{i}"), result()))))
+            .collect()
+    }
+
+    fn sink(http: &Scripted) -> SecurityHubSink {
+        SecurityHubSink::new(http.security_hub()).with_retry(RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(2),
+        })
+    }
+
+    fn sent_ids(request: &serde_json::Value) -> Vec<String> {
+        request["Findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["Id"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn failed_findings_are_resent_or_reported_per_finding() {
+        let f = findings(150);
+        let http = Scripted::default();
+        http.ok(json!({"FailedCount": 2, "SuccessCount": 98, "FailedFindings": [
+                {"Id": f[0].id, "ErrorCode": "ThrottlingException", "ErrorMessage": "slow down"},
+                {"Id": f[1].id, "ErrorCode": "InvalidInput", "ErrorMessage": "Finding is invalid"}]}))
+            .ok(json!({"FailedCount": 0, "SuccessCount": 1, "FailedFindings": []}))
+            .ok(json!({"FailedCount": 0, "SuccessCount": 50, "FailedFindings": []}));
+        let results = sink(&http).import(&f).await;
+        let requests = http.requests();
+        assert_eq!(requests.iter().map(|r| sent_ids(r).len()).collect::<Vec<_>>(), vec![100, 1, 50]);
+        assert_eq!(sent_ids(&requests[1]), vec![f[0].id.clone()], "only the throttled finding is resent");
+        assert_eq!(sent_ids(&requests[2])[0], f[100].id);
+        assert_eq!(results[0], Ok(()));
+        assert!(matches!(&results[1], Err(PortError::Permanent(m)) if m.contains("InvalidInput")));
+        assert!(results[2..].iter().all(Result::is_ok));
+    }
+
+    #[tokio::test]
+    async fn a_finding_failing_every_attempt_is_retryable() {
+        let f = findings(2);
+        let failed = json!({"FailedCount": 1, "SuccessCount": 0,
+            "FailedFindings": [{"Id": f[1].id, "ErrorCode": "InternalException", "ErrorMessage": "oops"}]});
+        let http = Scripted::default();
+        http.ok(failed.clone()).ok(failed.clone()).ok(failed);
+        let results = sink(&http).import(&f).await;
+        assert_eq!(http.requests().len(), 3);
+        assert_eq!(results[0], Ok(()));
+        assert!(
+            matches!(&results[1], Err(PortError::Retryable(m)) if m.contains("InternalException")),
+            "{results:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_call_fails_its_findings_as_classified() {
+        let f = findings(2);
+        let http = Scripted::default();
+        http.error(403, "AccessDeniedException");
+        let results = sink(&http).import(&f).await;
+        assert!(results
+            .iter()
+            .all(|r| matches!(r, Err(PortError::Permanent(m)) if m.contains("AccessDeniedException"))));
+        let http = Scripted::default();
+        http.error(429, "TooManyRequestsException");
+        let results = sink(&http).import(&f).await;
+        assert!(results.iter().all(|r| matches!(r, Err(e) if e.is_retryable())), "{results:?}");
+        assert_eq!(http.requests().len(), 1, "HTTP-level retries are the SDK's");
     }
 }
