@@ -355,7 +355,8 @@ fn finding_detail(bucket: &str, key: &str, version: &str, size: u64, score: u8) 
     let sample: Value = serde_json::from_str(&cfn::repo_file("events/sluice-finding.json")).unwrap();
     let mut d = sample["detail"].clone();
     d["id"] = json!(format!("sluice-{bucket}-{score}"));
-    d["severity"] = json!({"description": ["", "Low", "Medium", "High"][score as usize], "score": score});
+    let description = ["", "Low", "Medium", "High"][score as usize];
+    d["severity"] = json!({"description": description, "score": score});
     let b = &mut d["resourcesAffected"]["s3Bucket"];
     b["name"] = json!(bucket);
     b["arn"] = json!(format!("arn:aws:s3:::{bucket}"));
@@ -673,4 +674,49 @@ async fn a_large_object_is_re_encrypted_by_a_multipart_copy() {
     // Once encrypted, a second run copies nothing.
     let again = remediator.handle(routed[0].clone()).await.unwrap();
     assert_eq!(again.record.status, RecordStatus::Compliant);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_are_audited_and_only_retryable_ones_fail_the_invocation() {
+    let em = Emulator::connect().await;
+    let name = unique("failures");
+    let stack = Stack::deploy(&em, &name).await;
+    let policy =
+        load_policy(&em.s3, &stack.config, &LoadOptions::default(), Some(Mode::Enforce)).await.unwrap();
+    let audit =
+        || AuditSink::new(em.dynamodb.clone(), em.events.clone(), &stack.table, &stack.bus, AUDIT_RETENTION);
+
+    // A permanent failure through the real adapter: the bucket is gone. Recorded, and the
+    // invocation succeeds, since a retry would fail the same way.
+    let gone = format!("{name}-gone");
+    let routed = stack.publish(&em, &[finding_detail(&gone, "cards.csv", "v1", 80, 3)]).await;
+    let s3 = S3RemediationTarget::new(aws_sdk_s3::Client::new(&em.config), tokio::runtime::Handle::current());
+    let handled =
+        Remediator::new(policy.clone(), Arc::new(s3), audit()).handle(routed[0].clone()).await.unwrap();
+    assert_eq!(handled.record.status, RecordStatus::Failed);
+    assert!(!handled.record.retryable);
+    let reason = handled.record.reason.clone().unwrap();
+    assert!(reason.contains("GetBucketTagging") && reason.contains("NoSuchBucket"), "{reason}");
+
+    // A retryable failure (S3 throttling, injected in the in-memory S3): the record is
+    // written, then the invocation fails so that Lambda retries it and, in the end, the
+    // dead-letter queue takes it.
+    let throttled = format!("{name}-throttled");
+    let fake = sluice_remediate::fakes::FakeS3::new();
+    fake.add_bucket(&throttled);
+    fake.fail_next(
+        "put_public_access_block",
+        sluice_remediate::TargetError::new(
+            sluice_remediate::TargetErrorKind::Transient,
+            "PutPublicAccessBlock s3://b: SlowDown: Please reduce your request rate.",
+        ),
+    );
+    let routed = stack.publish(&em, &[finding_detail(&throttled, "cards.csv", "v1", 80, 3)]).await;
+    let error = Remediator::new(policy, Arc::new(fake), audit()).handle(routed[0].clone()).await.unwrap_err();
+    assert!(matches!(error, remediator::HandleError::Retryable { .. }), "{error}");
+    assert!(error.to_string().contains("SlowDown"), "{error}");
+    let items = stack.audit_items(&em, &object_partition_key(&throttled, "cards.csv")).await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(s(&items[0], "status"), "FAILED");
+    assert_eq!(items[0]["record"].as_m().unwrap()["retryable"].as_bool().unwrap(), &true);
 }

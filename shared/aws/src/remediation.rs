@@ -643,7 +643,7 @@ mod tests {
         let ranges = copy_part_ranges(size, DEFAULT_PART_SIZE);
         check_plan(size, &ranges);
         let part = ranges[0].end() + 1;
-        assert!(part > DEFAULT_PART_SIZE && part % MIB == 0, "raised to a whole MiB: {part}");
+        assert!(part > DEFAULT_PART_SIZE && part.is_multiple_of(MIB), "raised to a whole MiB: {part}");
         assert_eq!(ranges.len(), 9_987);
     }
 
@@ -671,6 +671,75 @@ mod tests {
     fn the_tagging_header_is_a_query_string() {
         let tags = [Tag::new("owner", "team a"), Tag::new("sluice:types", "CREDIT_CARD_NUMBER IBAN")];
         assert_eq!(tagging_header(&tags), "owner=team%20a&sluice%3Atypes=CREDIT_CARD_NUMBER%20IBAN");
+    }
+
+    /// The IAM actions each SDK operation of this adapter and of the audit sink needs. A new
+    /// call must be added here and its actions declared in `sluice_remediate`, whose list
+    /// `tests/template_iam.rs` holds against the remediator's role.
+    const OPERATION_IAM: &[(&str, &[&str])] = &[
+        ("get_bucket_tagging", &["s3:GetBucketTagging"]),
+        ("get_public_access_block", &["s3:GetBucketPublicAccessBlock"]),
+        ("put_public_access_block", &["s3:PutBucketPublicAccessBlock"]),
+        ("get_bucket_encryption", &["s3:GetEncryptionConfiguration"]),
+        ("put_bucket_encryption", &["s3:PutEncryptionConfiguration"]),
+        ("head_object", &["s3:GetObject", "s3:GetObjectVersion"]),
+        ("get_object_tagging", &["s3:GetObjectTagging", "s3:GetObjectVersionTagging"]),
+        ("put_object_tagging", &["s3:PutObjectTagging", "s3:PutObjectVersionTagging"]),
+        ("get_object_acl", &["s3:GetObjectAcl", "s3:GetObjectVersionAcl"]),
+        ("put_object_acl", &["s3:PutObjectAcl", "s3:PutObjectVersionAcl"]),
+        // with the tagging directive COPY: the source's tags read, the copy's written
+        (
+            "copy_object",
+            &[
+                "s3:GetObject",
+                "s3:GetObjectVersion",
+                "s3:GetObjectTagging",
+                "s3:GetObjectVersionTagging",
+                "s3:PutObject",
+                "s3:PutObjectTagging",
+            ],
+        ),
+        ("create_multipart_upload", &["s3:PutObject", "s3:PutObjectTagging"]),
+        ("upload_part_copy", &["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]),
+        ("complete_multipart_upload", &["s3:PutObject"]),
+        ("abort_multipart_upload", &["s3:AbortMultipartUpload"]),
+        ("delete_object", &["s3:DeleteObject", "s3:DeleteObjectVersion"]),
+        ("put_item", &["dynamodb:PutItem"]),
+        ("put_events", &["events:PutEvents"]),
+    ];
+
+    #[test]
+    fn every_call_is_declared_for_the_remediators_role() {
+        let declared = sluice_remediate::remediator_iam_actions(true);
+        let mut called = std::collections::BTreeSet::new();
+        for source in [include_str!("remediation.rs"), include_str!("audit.rs")] {
+            let code = &source[..source.find("#[cfg(test)]").unwrap_or(source.len())];
+            // `client.op(`, `dynamodb.op(`, `events.op(`, possibly across a line break
+            let compact: String = code.split_whitespace().collect();
+            for receiver in ["client.", "dynamodb.", "events."] {
+                for (i, _) in compact.match_indices(receiver) {
+                    let rest = &compact[i + receiver.len()..];
+                    let Some(end) = rest.find("()") else { continue };
+                    let op = &rest[..end];
+                    if op.chars().all(|c| c.is_ascii_lowercase() || c == '_') && !op.is_empty() {
+                        called.insert(op.to_string());
+                    }
+                }
+            }
+        }
+        assert!(called.len() >= 15, "{called:?}");
+        for op in &called {
+            let (_, actions) = OPERATION_IAM
+                .iter()
+                .find(|(name, _)| name == op)
+                .unwrap_or_else(|| panic!("`{op}` is called but not in OPERATION_IAM"));
+            for action in *actions {
+                assert!(
+                    declared.contains(action),
+                    "`{op}` needs {action}, which no remediation action declares"
+                );
+            }
+        }
     }
 
     #[test]
