@@ -22,7 +22,7 @@ use aws_sdk_s3::types::{BucketVersioningStatus, Tagging, VersioningConfiguration
 use aws_sdk_sqs::types::QueueAttributeName;
 use remediator::{load_policy, ConfigSource, Handled, Remediator, AUDIT_RETENTION};
 use serde_json::{json, Value};
-use sluice_aws::audit::{object_partition_key, AuditSink};
+use sluice_aws::audit::{object_pk, AuditSink};
 use sluice_aws::remediation::{CopySettings, S3RemediationTarget};
 use sluice_remediate::{ActionKind, LoadOptions, Mode, Outcome, RecordStatus, SkipReason};
 
@@ -523,7 +523,7 @@ async fn enforce_closes_a_public_bucket_and_a_second_run_changes_nothing() {
     assert_eq!(snapshot(&em, &bucket, &key).await, before);
 
     // The audit: two items under the object, two events; types and counts, no value.
-    let items = stack.audit_items(&em, &object_partition_key(&bucket, &key)).await;
+    let items = stack.audit_items(&em, &object_pk(&bucket, &key)).await;
     let statuses: Vec<String> = items.iter().map(|i| s(i, "status")).collect();
     assert_eq!(statuses, vec!["REMEDIATED", "COMPLIANT"], "sorted by time");
     for item in &items {
@@ -574,7 +574,7 @@ async fn dry_run_changes_nothing_and_records_the_plan() {
     );
     assert_eq!(snapshot(&em, &bucket, &key).await, before, "dry-run changed the bucket or the object");
 
-    let items = stack.audit_items(&em, &object_partition_key(&bucket, &key)).await;
+    let items = stack.audit_items(&em, &object_pk(&bucket, &key)).await;
     assert_eq!(items.len(), 1);
     assert_eq!(s(&items[0], "status"), "DRY_RUN");
     assert_eq!(s(&items[0], "mode"), "dry-run");
@@ -636,7 +636,7 @@ async fn an_opted_out_bucket_is_untouched() {
     assert_eq!(handled.record.skipped, Some(SkipReason::OptedOut));
     assert!(handled.record.actions.is_empty());
     assert_eq!(snapshot(&em, &bucket, &key).await, before, "an opted-out bucket was changed");
-    let items = stack.audit_items(&em, &object_partition_key(&bucket, &key)).await;
+    let items = stack.audit_items(&em, &object_pk(&bucket, &key)).await;
     assert_eq!(items.len(), 1);
     assert_eq!(s(&items[0], "status"), "SKIPPED");
     assert_eq!(items[0]["record"].as_m().unwrap()["skipped"].as_s().unwrap(), "opted-out");
@@ -715,7 +715,7 @@ async fn failures_are_audited_and_only_retryable_ones_fail_the_invocation() {
     let error = Remediator::new(policy, Arc::new(fake), audit()).handle(routed[0].clone()).await.unwrap_err();
     assert!(matches!(error, remediator::HandleError::Retryable { .. }), "{error}");
     assert!(error.to_string().contains("SlowDown"), "{error}");
-    let items = stack.audit_items(&em, &object_partition_key(&throttled, "cards.csv")).await;
+    let items = stack.audit_items(&em, &object_pk(&throttled, "cards.csv")).await;
     assert_eq!(items.len(), 1);
     assert_eq!(s(&items[0], "status"), "FAILED");
     assert_eq!(items[0]["record"].as_m().unwrap()["retryable"].as_bool().unwrap(), &true);

@@ -7,7 +7,7 @@
 //!
 //! | attribute | value |
 //! | --- | --- |
-//! | `pk` | `OBJECT#<bucket>/<key>` (a bucket-level finding: `BUCKET#<bucket>`) |
+//! | `pk` | the object's: `OBJECT#<bucket>#<key>` ([`object_pk`]; a bucket-level finding: `BUCKET#<bucket>`) |
 //! | `sk` | `REMEDIATION#<remediatedAt>#<finding id>` |
 //! | `recordType` | `REMEDIATION` |
 //! | `remediatedAt` | ISO 8601, milliseconds |
@@ -28,10 +28,7 @@ use sluice_remediate::{AuditRecord, EVENT_DETAIL_TYPE, EVENT_SOURCE};
 
 use crate::sdk_error::{describe, FailureClass};
 
-/// The partition key of an object's items in the findings table.
-pub fn object_partition_key(bucket: &str, key: &str) -> String {
-    format!("OBJECT#{bucket}/{key}")
-}
+pub use crate::dynamodb::object_pk;
 
 /// The partition key of a bucket's own items (policy findings, bucket-level remediation).
 pub fn bucket_partition_key(bucket: &str) -> String {
@@ -53,7 +50,7 @@ pub struct AuditKeys {
 pub fn audit_keys(record: &AuditRecord, at: SystemTime) -> AuditKeys {
     let subject = &record.subject;
     let pk = match (&subject.bucket, &subject.key) {
-        (Some(bucket), Some(key)) => object_partition_key(bucket, key),
+        (Some(bucket), Some(key)) => object_pk(bucket, key),
         (Some(bucket), None) => bucket_partition_key(bucket),
         // A finding without a bucket plans nothing, but its record is still kept.
         (None, _) => format!("FINDING#{}", subject.finding_id.as_deref().unwrap_or("unknown")),
@@ -225,7 +222,7 @@ mod tests {
     fn the_item_sits_under_the_object_and_expires() {
         let at = UNIX_EPOCH + Duration::from_millis(1_700_000_000_123);
         let item = audit_item(&record(OBJECT_FINDING), at, Duration::from_secs(86_400));
-        assert_eq!(item["pk"], AttributeValue::S("OBJECT#prod/exports/a b.csv".into()));
+        assert_eq!(item["pk"], AttributeValue::S("OBJECT#prod#exports/a b.csv".into()));
         assert_eq!(item["sk"], AttributeValue::S("REMEDIATION#2023-11-14T22:13:20.123Z#f-1".into()));
         assert_eq!(item["expiresAt"], AttributeValue::N("1700086400".into()));
         assert_eq!(item["status"], AttributeValue::S("DRY_RUN".into()));

@@ -229,9 +229,26 @@ impl AllowList {
     }
 }
 
+/// Sections of the configuration file that other parts of Sluice read.
+const OTHER_SECTIONS: &[&str] = &["scope", "remediation"];
+
 impl DetectionConfig {
     pub fn from_yaml(text: &str) -> Result<DetectionConfig, DetectError> {
-        serde_yaml_ng::from_str(text).map_err(|e| {
+        let mut doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| {
+            let field =
+                e.location().map(|l| format!("line {} column {}", l.line(), l.column())).unwrap_or_default();
+            config_err(field, e.to_string())
+        })?;
+        // One file configures all of Sluice; these sections belong to other crates' readers.
+        if let Some(map) = doc.as_mapping_mut() {
+            for section in OTHER_SECTIONS {
+                map.remove(*section);
+            }
+            if map.is_empty() {
+                return Ok(DetectionConfig::default());
+            }
+        }
+        serde_yaml_ng::from_value(doc).map_err(|e| {
             let field =
                 e.location().map(|l| format!("line {} column {}", l.line(), l.column())).unwrap_or_default();
             config_err(field, e.to_string())
@@ -242,6 +259,15 @@ impl DetectionConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sections_of_other_readers_are_left_to_them() {
+        let text = "scope: {exclude_suffixes: [.jpg]}\nremediation: {mode: enforce}\nidentifiers: {selector: NONE}\n";
+        let cfg = DetectionConfig::from_yaml(text).unwrap();
+        assert!(matches!(cfg.identifiers.selector, Selector::None));
+        assert!(DetectionConfig::from_yaml("remediation: {mode: off}\n").is_ok());
+        assert!(DetectionConfig::from_yaml("scopes: {}\n").is_err(), "a misspelt section is still an error");
+    }
 
     fn cdi(yaml: &str) -> Result<CompiledRule, DetectError> {
         let spec: CustomIdentifierSpec = serde_yaml_ng::from_str(yaml).unwrap();

@@ -99,6 +99,9 @@ pub struct StoredRecord {
     pub record: ScanRecord,
     pub created_at: String,
     pub archived: bool,
+    /// The newest event applied: the creation's, or the removal's once archived (so that a
+    /// late creation event older than the removal is stale).
+    pub sequencer: Option<Sequencer>,
 }
 
 /// Keyed by (bucket, key, version), written under the same condition as the DynamoDB store:
@@ -126,12 +129,20 @@ impl FindingStore for FakeStore {
         let id = (o.bucket.clone(), o.key.clone(), version_of(o));
         let previous = items.get(&id).cloned();
         if let Some(p) = &previous {
-            if !not_newer(p.record.object.sequencer.as_ref(), o.sequencer.as_ref()) {
+            if !not_newer(p.sequencer.as_ref(), o.sequencer.as_ref()) {
                 return Ok(SaveOutcome::Stale);
             }
         }
         let created_at = previous.as_ref().map_or(record.scanned_at.clone(), |p| p.created_at.clone());
-        items.insert(id, StoredRecord { record: record.clone(), created_at, archived: false });
+        items.insert(
+            id,
+            StoredRecord {
+                record: record.clone(),
+                created_at,
+                archived: false,
+                sequencer: o.sequencer.clone(),
+            },
+        );
         Ok(SaveOutcome::Saved {
             previous: previous.map(|p| PreviousFinding {
                 created_at: p.created_at,
@@ -147,12 +158,13 @@ impl FindingStore for FakeStore {
             if *b != object.bucket || *k != object.key || stored.archived {
                 continue;
             }
-            let older = match (&stored.record.object.sequencer, &object.sequencer) {
+            let older = match (&stored.sequencer, &object.sequencer) {
                 (Some(s), Some(r)) => s < r,
                 _ => true,
             };
             if older {
                 stored.archived = true;
+                stored.sequencer = object.sequencer.clone();
                 if stored.record.has_finding() {
                     out.push(ArchivedRecord {
                         record: stored.record.clone(),

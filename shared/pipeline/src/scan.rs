@@ -38,6 +38,18 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// Reads the `scope:` section of Sluice's configuration file (other sections are left to
+    /// their own readers); no section means every object is in scope.
+    pub fn from_config_yaml(text: &str) -> Result<Scope, String> {
+        #[derive(Deserialize)]
+        struct File {
+            #[serde(default)]
+            scope: Option<Scope>,
+        }
+        let file: File = serde_yaml_ng::from_str(text).map_err(|e| format!("scope: {e}"))?;
+        Ok(file.scope.unwrap_or_default())
+    }
+
     fn excludes_key(&self, key: &str) -> bool {
         if !self.include_prefixes.is_empty() && !self.include_prefixes.iter().any(|p| key.starts_with(p)) {
             return true;

@@ -233,6 +233,7 @@ fn a_public_bucket_raises_its_policy_finding_once_per_posture_reading() {
         .collect();
     assert!(policy.contains(&PolicyFindingType::BucketPublic));
     assert!(policy.contains(&PolicyFindingType::BlockPublicAccessDisabled));
+    drop(findings);
     assert_eq!(*w.publisher.calls.lock().unwrap(), 1, "one publication call per batch");
     let (_, record) = w.sensitive("bkt", "a.txt").unwrap();
     assert_eq!(record.effective_permission(), EffectivePermission::Public);
