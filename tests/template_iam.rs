@@ -3,73 +3,12 @@
 //! `iam_actions()`), on named resources, and the functions are wired as the code expects.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
+use cfn::{repo_file, resolve, template};
 use serde_yaml_ng::{Mapping, Value};
 use sluice_remediate::remediator_iam_actions;
 
-fn repo_file(path: &str) -> String {
-    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
-    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
-}
-
-/// The template with CloudFormation's short-form tags (`!Ref X`, `!If [...]`) rewritten in
-/// their long form (`{Ref: X}`, `{Fn::If: [...]}`), as CloudFormation reads them.
-fn template() -> Value {
-    let text = repo_file("template.yaml");
-    long_form(serde_yaml_ng::from_str(&text).expect("template.yaml is YAML"))
-}
-
-fn long_form(value: Value) -> Value {
-    match value {
-        Value::Tagged(tagged) => {
-            let tag = tagged.tag.to_string();
-            let name = tag.trim_start_matches('!');
-            let key =
-                if name == "Ref" || name == "Condition" { name.to_string() } else { format!("Fn::{name}") };
-            let inner = long_form(tagged.value);
-            // `!GetAtt A.B` is `Fn::GetAtt: [A, B]`.
-            let inner = match (name, inner) {
-                ("GetAtt", Value::String(s)) => {
-                    let (resource, attribute) = s.split_once('.').expect("GetAtt names Resource.Attribute");
-                    Value::Sequence(vec![resource.into(), attribute.into()])
-                }
-                (_, inner) => inner,
-            };
-            let mut map = Mapping::new();
-            map.insert(key.into(), inner);
-            Value::Mapping(map)
-        }
-        Value::Sequence(items) => Value::Sequence(items.into_iter().map(long_form).collect()),
-        Value::Mapping(map) => Value::Mapping(map.into_iter().map(|(k, v)| (k, long_form(v))).collect()),
-        other => other,
-    }
-}
-
-/// Evaluates `Fn::If` under the given truth of the template's conditions and drops
-/// `AWS::NoValue`; `None` when the whole value is `AWS::NoValue`.
-fn resolve(value: &Value, conditions: &BTreeMap<&str, bool>) -> Option<Value> {
-    match value {
-        Value::Mapping(map) => {
-            if let Some(Value::Sequence(args)) = map.get("Fn::If") {
-                let name = args[0].as_str().expect("an Fn::If condition name");
-                let truth =
-                    *conditions.get(name).unwrap_or_else(|| panic!("condition {name} not set by the test"));
-                return resolve(&args[if truth { 1 } else { 2 }], conditions);
-            }
-            if map.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue") {
-                return None;
-            }
-            Some(Value::Mapping(
-                map.iter().filter_map(|(k, v)| resolve(v, conditions).map(|v| (k.clone(), v))).collect(),
-            ))
-        }
-        Value::Sequence(items) => {
-            Some(Value::Sequence(items.iter().filter_map(|v| resolve(v, conditions)).collect()))
-        }
-        other => Some(other.clone()),
-    }
-}
+mod cfn;
 
 fn resources(t: &Value) -> &Mapping {
     t["Resources"].as_mapping().expect("Resources")

@@ -30,7 +30,12 @@ pub struct DynamoFindingStore {
 }
 
 impl DynamoFindingStore {
-    pub fn new(client: Client, runtime: Handle, table: impl Into<String>, retention: Option<Duration>) -> Self {
+    pub fn new(
+        client: Client,
+        runtime: Handle,
+        table: impl Into<String>,
+        retention: Option<Duration>,
+    ) -> Self {
         DynamoFindingStore { client, runtime, table: table.into(), retention }
     }
 }
@@ -57,7 +62,11 @@ fn label(severity: Severity) -> &'static str {
 
 /// The item for a record. Plaintext never reaches it: the result holds types, counts and
 /// locations only.
-pub fn record_item(record: &ScanRecord, created_at: &str, expires_at: Option<u64>) -> Result<Item, PortError> {
+pub fn record_item(
+    record: &ScanRecord,
+    created_at: &str,
+    expires_at: Option<u64>,
+) -> Result<Item, PortError> {
     let o = &record.object;
     let mut result = record.result.clone();
     let mut result_json = serde_json::to_string(&result).map_err(|e| PortError::Permanent(e.to_string()))?;
@@ -93,7 +102,10 @@ pub fn record_item(record: &ScanRecord, created_at: &str, expires_at: Option<u64
     };
     put("versionId", o.version_id.as_deref().map(s));
     put("sequencer", o.sequencer.as_ref().map(|q| s(q.as_str())));
-    put("reason", result.status.reason.and_then(|r| serde_json::to_value(r).ok()).and_then(|v| v.as_str().map(s)));
+    put(
+        "reason",
+        result.status.reason.and_then(|r| serde_json::to_value(r).ok()).and_then(|v| v.as_str().map(s)),
+    );
     put("severity", result.severity.map(|v| s(label(v))));
     put("severityScore", result.severity.map(|v| AttributeValue::N(v.score().to_string())));
     put("findingType", result.finding_type.map(|t| s(t.as_str())));
@@ -159,7 +171,9 @@ impl FindingStore for DynamoFindingStore {
             // Duplicates (equal sequencer) rewrite the same result, so a redelivery after a failed
             // publication publishes again; only an older event is refused.
             request = request
-                .condition_expression("attribute_not_exists(pk) OR attribute_not_exists(sequencer) OR sequencer <= :s")
+                .condition_expression(
+                    "attribute_not_exists(pk) OR attribute_not_exists(sequencer) OR sequencer <= :s",
+                )
                 .expression_attribute_values(":s", s(seq.as_str()));
         }
         let old = match self.runtime.block_on(request.send()) {
@@ -199,7 +213,11 @@ impl FindingStore for DynamoFindingStore {
         Ok(SaveOutcome::Saved { previous })
     }
 
-    fn archive(&self, object: &sluice_finding::ObjectRef, at: &str) -> Result<Vec<ArchivedRecord>, PortError> {
+    fn archive(
+        &self,
+        object: &sluice_finding::ObjectRef,
+        at: &str,
+    ) -> Result<Vec<ArchivedRecord>, PortError> {
         let pk = object_pk(&object.bucket, &object.key);
         let mut items = Vec::new();
         let mut start: Option<Item> = None;
@@ -249,7 +267,8 @@ impl FindingStore for DynamoFindingStore {
                         }
                     }
                 }
-                Err(e) if e.as_service_error().is_some_and(|se| se.is_conditional_check_failed_exception()) => {}
+                Err(e)
+                    if e.as_service_error().is_some_and(|se| se.is_conditional_check_failed_exception()) => {}
                 Err(e) => return Err(port_error("UpdateItem", &e)),
             }
         }

@@ -2,6 +2,7 @@
 //! `aws-sdk-*`: the pipeline sees traits, never clients.
 
 pub mod asff;
+pub mod audit;
 pub mod context;
 pub mod dynamodb;
 pub mod entry;
@@ -9,6 +10,8 @@ mod errors;
 pub mod eventbridge;
 pub mod iam;
 pub mod publisher;
+pub mod remediation;
 pub mod results;
 pub mod s3;
+pub mod sdk_error;
 pub mod securityhub;

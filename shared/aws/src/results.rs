@@ -59,7 +59,11 @@ pub fn results_key(account_id: &str, region: &str, record: &ScanRecord) -> Strin
     }
     h.update(o.sequencer.as_ref().map_or("", |s| s.as_str()).as_bytes());
     let day = record.scanned_at.get(..10).unwrap_or("unknown").replace('-', "/");
-    format!("AWSLogs/{account_id}/Sluice/{region}/{day}/{}/{}.jsonl.gz", o.bucket, &h.finalize().to_hex()[..32])
+    format!(
+        "AWSLogs/{account_id}/Sluice/{region}/{day}/{}/{}.jsonl.gz",
+        o.bucket,
+        &h.finalize().to_hex()[..32]
+    )
 }
 
 /// The discovery result line, in the spirit of Macie's: what was scanned, where, and the

@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_s3::Client;
 use sluice_finding::{BlockPublicAccess, BucketPosture, DefaultEncryption, ObjectMeta, ObjectRef, Reason};
-use sluice_pipeline::ports::{BucketPostures, ObjectSource, OpenError, OpenedObject, PortError, PostureReading};
+use sluice_pipeline::ports::{
+    BucketPostures, ObjectSource, OpenError, OpenedObject, PortError, PostureReading,
+};
 use tokio::runtime::Handle;
 use tokio_util::io::SyncIoBridge;
 
@@ -123,19 +125,18 @@ impl S3BucketPostures {
         let c = &self.client;
         let mut posture = BucketPosture { bucket: bucket.to_string(), ..Default::default() };
 
-        posture.block_public_access =
-            match rt.block_on(c.get_public_access_block().bucket(bucket).send()) {
-                Ok(r) => r.public_access_block_configuration().map(|p| BlockPublicAccess {
-                    block_public_acls: p.block_public_acls().unwrap_or(false),
-                    ignore_public_acls: p.ignore_public_acls().unwrap_or(false),
-                    block_public_policy: p.block_public_policy().unwrap_or(false),
-                    restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
-                }),
-                Err(e) if code(&e) == Some("NoSuchPublicAccessBlockConfiguration") => {
-                    Some(BlockPublicAccess::default())
-                }
-                Err(e) => unknown("GetPublicAccessBlock", &e),
-            };
+        posture.block_public_access = match rt.block_on(c.get_public_access_block().bucket(bucket).send()) {
+            Ok(r) => r.public_access_block_configuration().map(|p| BlockPublicAccess {
+                block_public_acls: p.block_public_acls().unwrap_or(false),
+                ignore_public_acls: p.ignore_public_acls().unwrap_or(false),
+                block_public_policy: p.block_public_policy().unwrap_or(false),
+                restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
+            }),
+            Err(e) if code(&e) == Some("NoSuchPublicAccessBlockConfiguration") => {
+                Some(BlockPublicAccess::default())
+            }
+            Err(e) => unknown("GetPublicAccessBlock", &e),
+        };
 
         posture.policy_is_public = match rt.block_on(c.get_bucket_policy_status().bucket(bucket).send()) {
             Ok(r) => Some(r.policy_status().and_then(|s| s.is_public()).unwrap_or(false)),
@@ -228,7 +229,10 @@ impl BucketPostures for S3BucketPostures {
             }
         }
         let posture = self.evaluate(bucket);
-        self.cache.lock().expect("posture cache").insert(bucket.to_string(), (Instant::now(), posture.clone()));
+        self.cache
+            .lock()
+            .expect("posture cache")
+            .insert(bucket.to_string(), (Instant::now(), posture.clone()));
         Ok(PostureReading { posture, fresh: true })
     }
 }
@@ -239,11 +243,17 @@ mod tests {
 
     #[test]
     fn reasons_follow_macie() {
-        assert_eq!(unavailable_reason(Some("NoSuchKey"), Some(404)), Some(Reason::SourceObjectNoLongerAvailable));
+        assert_eq!(
+            unavailable_reason(Some("NoSuchKey"), Some(404)),
+            Some(Reason::SourceObjectNoLongerAvailable)
+        );
         assert_eq!(unavailable_reason(None, Some(404)), Some(Reason::SourceObjectNoLongerAvailable));
         assert_eq!(unavailable_reason(Some("AccessDenied"), Some(403)), Some(Reason::PermissionDenied));
         assert_eq!(unavailable_reason(Some("KMS.DisabledException"), Some(400)), Some(Reason::InvalidKmsKey));
-        assert_eq!(unavailable_reason(Some("InvalidObjectState"), Some(403)), Some(Reason::InvalidObjectState));
+        assert_eq!(
+            unavailable_reason(Some("InvalidObjectState"), Some(403)),
+            Some(Reason::InvalidObjectState)
+        );
         assert_eq!(unavailable_reason(Some("SlowDown"), Some(503)), None);
     }
 
@@ -252,7 +262,8 @@ mod tests {
         let own = "123456789012";
         let other = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"s3:GetObject","Resource":"*"}]}"#;
         let mine = r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":["123456789012"]},"Action":"s3:*","Resource":"*"}}"#;
-        let public = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#;
+        let public =
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#;
         let denied = r#"{"Statement":[{"Effect":"Deny","Principal":{"AWS":"210987654321"},"Action":"s3:*","Resource":"*"}]}"#;
         assert!(policy_shares_externally(other, own));
         assert!(!policy_shares_externally(mine, own));

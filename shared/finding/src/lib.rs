@@ -87,7 +87,11 @@ impl Reason {
 mod reason_tests {
     #[test]
     fn reason_codes_match_their_serde_names() {
-        for r in [super::Reason::PermissionDenied, super::Reason::ExcludedByScope, super::Reason::TimeCutOffReached] {
+        for r in [
+            super::Reason::PermissionDenied,
+            super::Reason::ExcludedByScope,
+            super::Reason::TimeCutOffReached,
+        ] {
             assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
         }
     }
