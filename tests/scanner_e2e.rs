@@ -8,8 +8,8 @@ use std::io::Read;
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType,
+    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+    Projection, ProjectionType, ScalarAttributeType,
 };
 use aws_sdk_s3::primitives::ByteStream;
 use serde_json::{json, Value};
@@ -67,9 +67,14 @@ async fn stack(aws: &Aws, name: &str) -> Stack {
     for b in [&source, &results] {
         aws.s3.create_bucket().bucket(b).send().await.unwrap();
     }
-    let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
+    let key =
+        |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
     let attr = |n: &str| {
-        AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build().unwrap()
+        AttributeDefinition::builder()
+            .attribute_name(n)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .unwrap()
     };
     let gsi = |name: &str, pk: &str| {
         GlobalSecondaryIndex::builder()
@@ -165,7 +170,11 @@ fn sqs_of(bodies: &[Value]) -> Value {
     json!({ "Records": records })
 }
 
-async fn item(aws: &Aws, stack: &Stack, key: &str) -> Option<std::collections::HashMap<String, AttributeValue>> {
+async fn item(
+    aws: &Aws,
+    stack: &Stack,
+    key: &str,
+) -> Option<std::collections::HashMap<String, AttributeValue>> {
     aws.ddb
         .get_item()
         .table_name(&stack.table)
@@ -198,7 +207,13 @@ async fn bus_events(aws: &Aws, stack: &Stack) -> Vec<Value> {
         }
         for m in msgs {
             out.push(serde_json::from_str(m.body().unwrap()).unwrap());
-            aws.sqs.delete_message().queue_url(&stack.queue_url).receipt_handle(m.receipt_handle().unwrap()).send().await.unwrap();
+            aws.sqs
+                .delete_message()
+                .queue_url(&stack.queue_url)
+                .receipt_handle(m.receipt_handle().unwrap())
+                .send()
+                .await
+                .unwrap();
         }
     }
     out
@@ -281,7 +296,10 @@ async fn every_event_shape_ends_in_the_table_security_hub_the_bus_and_the_result
     assert_eq!(attr(&csv, "severity"), Some("HIGH"));
     assert_eq!(attr(&csv, "findingType"), Some("SensitiveData:S3Object/Multiple"));
     let types = csv["types"].as_ss().unwrap();
-    assert!(types.contains(&"USA_SOCIAL_SECURITY_NUMBER".to_string()) && types.contains(&"CREDIT_CARD_NUMBER".to_string()));
+    assert!(
+        types.contains(&"USA_SOCIAL_SECURITY_NUMBER".to_string())
+            && types.contains(&"CREDIT_CARD_NUMBER".to_string())
+    );
     let clean = item(&aws, &stack, "notes/clean.txt").await.expect("item for the clean object");
     assert!(clean.get("findingType").is_none());
     let gone = item(&aws, &stack, "batch/gone.csv").await.expect("a skip is recorded");
@@ -318,10 +336,8 @@ async fn every_event_shape_ends_in_the_table_security_hub_the_bus_and_the_result
 
     // Security Hub: one finding per object with a finding, DataClassification filled.
     let findings = hub_findings(&aws).await;
-    let mine: Vec<_> = findings
-        .iter()
-        .filter(|f| f.resources().iter().any(|r| r.id().contains(&stack.source)))
-        .collect();
+    let mine: Vec<_> =
+        findings.iter().filter(|f| f.resources().iter().any(|r| r.id().contains(&stack.source))).collect();
     let sensitive: Vec<_> = mine.iter().filter(|f| f.id().starts_with("sluice/sensitive-data/")).collect();
     assert_eq!(sensitive.len(), 3, "CSV, JSON Lines, batch CSV");
     let csv_finding = sensitive.iter().find(|f| f.id() == attr(&csv, "findingId").unwrap()).unwrap();
@@ -337,7 +353,9 @@ async fn every_event_shape_ends_in_the_table_security_hub_the_bus_and_the_result
     for e in &finding_events {
         assert_eq!(e["source"], "sluice");
         assert!(e["detail"]["severity"]["score"].is_number());
-        assert!(e["detail"]["resourcesAffected"]["s3Bucket"]["publicAccess"]["effectivePermission"].is_string());
+        assert!(
+            e["detail"]["resourcesAffected"]["s3Bucket"]["publicAccess"]["effectivePermission"].is_string()
+        );
     }
     assert_no_plaintext("EventBridge", &format!("{events:?}"));
 }
@@ -386,7 +404,11 @@ async fn duplicates_reordering_and_deletes_leave_exactly_one_correct_record() {
     assert_eq!(stored.get("archived").and_then(|v| v.as_bool().ok()), Some(&true));
 
     // Deleted before the scan: recorded as skipped, with Macie's reason.
-    invoke(&app, json!({"Records": [s3_record(&stack.source, "never/there.txt", "01", "ObjectCreated:Put")]})).await;
+    invoke(
+        &app,
+        json!({"Records": [s3_record(&stack.source, "never/there.txt", "01", "ObjectCreated:Put")]}),
+    )
+    .await;
     let gone = item(&aws, &stack, "never/there.txt").await.unwrap();
     assert_eq!(attr(&gone, "status"), Some("SKIPPED"));
     assert_eq!(attr(&gone, "reason"), Some("SOURCE_OBJECT_NO_LONGER_AVAILABLE"));

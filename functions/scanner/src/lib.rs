@@ -45,7 +45,8 @@ fn required(name: &str) -> anyhow::Result<String> {
 
 impl Settings {
     pub fn from_env() -> anyhow::Result<Settings> {
-        let region = var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")).unwrap_or_else(|| "us-east-1".into());
+        let region =
+            var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")).unwrap_or_else(|| "us-east-1".into());
         let partition = if region.starts_with("cn-") {
             "aws-cn"
         } else if region.starts_with("us-gov-") {
@@ -87,13 +88,21 @@ pub struct ScannerApp {
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().json().with_env_filter(filter).with_target(false).without_time().try_init();
+    let _ =
+        tracing_subscriber::fmt().json().with_env_filter(filter).with_target(false).without_time().try_init();
 }
 
 async fn read_config(s3: &aws_sdk_s3::Client, location: &str) -> anyhow::Result<String> {
     if let Some(rest) = location.strip_prefix("s3://") {
-        let (bucket, key) = rest.split_once('/').ok_or_else(|| anyhow!("SLUICE_CONFIG {location}: no key"))?;
-        let out = s3.get_object().bucket(bucket).key(key).send().await.with_context(|| format!("reading {location}"))?;
+        let (bucket, key) =
+            rest.split_once('/').ok_or_else(|| anyhow!("SLUICE_CONFIG {location}: no key"))?;
+        let out = s3
+            .get_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+            .with_context(|| format!("reading {location}"))?;
         let bytes = out.body.collect().await.with_context(|| format!("reading {location}"))?.into_bytes();
         String::from_utf8(bytes.to_vec()).with_context(|| format!("{location} is not UTF-8"))
     } else {
@@ -180,7 +189,12 @@ impl ScannerApp {
                 }
             }
         }
-        let scanner = Scanner { engine: &self.engine, limits: &self.limits, scope: &self.scope, clock: SystemTime::now };
+        let scanner = Scanner {
+            engine: &self.engine,
+            limits: &self.limits,
+            scope: &self.scope,
+            clock: SystemTime::now,
+        };
         let ports = Ports {
             source: &self.source,
             postures: &self.postures,
@@ -215,7 +229,11 @@ impl ScannerApp {
             if summary.wants_retry() {
                 // Direct (asynchronous) invocations are retried, then sent to the failure
                 // destination, only when the function fails.
-                return Err(anyhow!("{} object(s) failed with a retryable error", summary.temporary_failures).into());
+                return Err(anyhow!(
+                    "{} object(s) failed with a retryable error",
+                    summary.temporary_failures
+                )
+                .into());
             }
         }
         Ok(serde_json::to_value(response)?)

@@ -226,8 +226,10 @@ impl FindingStore for DynamoFindingStore {
                 .client
                 .query()
                 .table_name(&self.table)
-                .key_condition_expression("pk = :pk")
+                // Only scan records: the remediator's audit records share the partition.
+                .key_condition_expression("pk = :pk AND begins_with(sk, :v)")
                 .expression_attribute_values(":pk", s(&pk))
+                .expression_attribute_values(":v", s("VERSION#"))
                 .set_exclusive_start_key(start.take());
             let out = self.runtime.block_on(query.send()).map_err(|e| port_error("Query", &e))?;
             items.extend(out.items.unwrap_or_default());
