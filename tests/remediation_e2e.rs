@@ -429,7 +429,7 @@ fn the_template_rule_pattern_routes_findings_at_or_above_medium_by_default() {
     assert_eq!(
         pattern,
         json!({"source": ["sluice"], "detail-type": ["Sluice Finding"],
-               "detail": {"severity": {"score": [{"numeric": [">=", 2]}]}}})
+               "detail": {"archived": [false], "severity": {"score": [{"numeric": [">=", 2]}]}}})
     );
 }
 
