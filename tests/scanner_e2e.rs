@@ -299,7 +299,7 @@ async fn every_event_shape_ends_in_the_table_security_hub_the_bus_and_the_result
             && types.contains(&"CREDIT_CARD_NUMBER".to_string())
     );
     let clean = item(&aws, &stack, "notes/clean.txt").await.expect("item for the clean object");
-    assert!(clean.get("findingType").is_none());
+    assert!(!clean.contains_key("findingType"));
     let gone = item(&aws, &stack, "batch/gone.csv").await.expect("a skip is recorded");
     assert_eq!(attr(&gone, "reason"), Some("SOURCE_OBJECT_NO_LONGER_AVAILABLE"));
     assert!(item(&aws, &stack, "exports/orders.jsonl").await.is_some());
@@ -376,7 +376,7 @@ async fn duplicates_reordering_and_deletes_leave_exactly_one_correct_record() {
     put(&aws, &stack.source, key, fixture("customers.csv")).await;
     invoke(&app, older).await; // out of order: must not overwrite
     let stored = item(&aws, &stack, key).await.unwrap();
-    assert!(stored.get("findingType").is_none(), "the newer, clean result stands");
+    assert!(!stored.contains_key("findingType"), "the newer, clean result stands");
     assert_eq!(attr(&stored, "sequencer").unwrap().trim_start_matches('0'), "20");
 
     // Duplicate delivery of the newest event: one item, same outcome.

@@ -10,10 +10,13 @@ use crate::ports::{
     PortError, PostureReading, PreviousFinding, Publication, ResultsArchive, SaveOutcome,
 };
 
+/// An object's body and tags.
+pub type FakeObject = (Vec<u8>, Vec<(String, String)>);
+
 /// Objects by (bucket, key); a missing one reads as gone, a listed key as access denied.
 #[derive(Default)]
 pub struct FakeSource {
-    pub objects: Mutex<HashMap<(String, String), (Vec<u8>, Vec<(String, String)>)>>,
+    pub objects: Mutex<HashMap<(String, String), FakeObject>>,
     pub denied: Vec<(String, String)>,
     /// Keys whose reads fail with a retryable error.
     pub flaky: Mutex<Vec<(String, String)>>,
@@ -24,7 +27,7 @@ impl FakeSource {
         self.objects.lock().unwrap().insert((bucket.into(), key.into()), (body.to_vec(), Vec::new()));
     }
 
-    fn check(&self, object: &ObjectRef) -> Result<(Vec<u8>, Vec<(String, String)>), OpenError> {
+    fn check(&self, object: &ObjectRef) -> Result<FakeObject, OpenError> {
         let id = (object.bucket.clone(), object.key.clone());
         if self.flaky.lock().unwrap().contains(&id) {
             return Err(OpenError::Failed(PortError::Retryable("GetObject: SlowDown".into())));

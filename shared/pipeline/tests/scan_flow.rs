@@ -46,13 +46,14 @@ impl World {
     }
 
     fn private() -> World {
-        let mut p = BucketPosture::default();
-        p.block_public_access = Some(BlockPublicAccess::ALL);
-        p.default_encryption = Some(sluice_finding::DefaultEncryption {
-            encryption_type: "aws:kms".into(),
-            kms_master_key_id: None,
-        });
-        World::new(p)
+        World::new(BucketPosture {
+            block_public_access: Some(BlockPublicAccess::ALL),
+            default_encryption: Some(sluice_finding::DefaultEncryption {
+                encryption_type: "aws:kms".into(),
+                kms_master_key_id: None,
+            }),
+            ..Default::default()
+        })
     }
 
     fn ports(&self) -> Ports<'_> {
@@ -114,7 +115,7 @@ fn duplicate_delivery_leaves_one_record_and_one_finding() {
     let w = World::private();
     w.source.put("bkt", "a.txt", SSN_TEXT);
     let change = ObjectChange::Created(obj("a.txt", "01"));
-    w.run(&Scope::default(), &[change.clone()]);
+    w.run(&Scope::default(), std::slice::from_ref(&change));
     w.run(&Scope::default(), &[change.clone(), change]);
     assert_eq!(w.store.items.lock().unwrap().len(), 1);
     assert_eq!(w.publisher.findings.lock().unwrap().len(), 1);
@@ -213,10 +214,11 @@ fn a_failed_read_or_publication_fails_only_that_change_and_a_retry_recovers() {
 
 #[test]
 fn a_public_bucket_raises_its_policy_finding_once_per_posture_reading() {
-    let mut p = BucketPosture::default();
-    p.policy_is_public = Some(true);
-    p.block_public_access = Some(BlockPublicAccess::default());
-    let w = World::new(p);
+    let w = World::new(BucketPosture {
+        policy_is_public: Some(true),
+        block_public_access: Some(BlockPublicAccess::default()),
+        ..Default::default()
+    });
     w.source.put("bkt", "a.txt", SSN_TEXT);
     w.source.put("bkt", "b.txt", SSN_TEXT);
     w.run(
