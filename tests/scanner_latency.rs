@@ -13,8 +13,8 @@
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType,
+    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+    Projection, ProjectionType, ScalarAttributeType,
 };
 use aws_sdk_s3::primitives::ByteStream;
 use serde_json::json;
@@ -111,7 +111,10 @@ struct Stack {
 }
 
 async fn stack(conf: &aws_config::SdkConfig) -> Stack {
-    let suffix = format!("{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos());
+    let suffix = format!(
+        "{:x}",
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    );
     let s3 = aws_sdk_s3::Client::new(conf);
     let ddb = aws_sdk_dynamodb::Client::new(conf);
     let sqs = aws_sdk_sqs::Client::new(conf);
@@ -125,9 +128,14 @@ async fn stack(conf: &aws_config::SdkConfig) -> Stack {
     for b in [&stack.source, &stack.results] {
         s3.create_bucket().bucket(b).send().await.expect("create bucket");
     }
-    let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
+    let key =
+        |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
     let attr = |n: &str| {
-        AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build().unwrap()
+        AttributeDefinition::builder()
+            .attribute_name(n)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .unwrap()
     };
     let gsi = |name: &str, pk: &str| {
         GlobalSecondaryIndex::builder()
@@ -153,7 +161,8 @@ async fn stack(conf: &aws_config::SdkConfig) -> Stack {
         .await
         .expect("create table");
     let queue = format!("latency-bus-{suffix}");
-    let queue_url = sqs.create_queue().queue_name(&queue).send().await.expect("create queue").queue_url.unwrap();
+    let queue_url =
+        sqs.create_queue().queue_name(&queue).send().await.expect("create queue").queue_url.unwrap();
     let rule = format!("latency-rule-{suffix}");
     events
         .put_rule()
@@ -237,13 +246,20 @@ async fn measure() {
     let sqs = aws_sdk_sqs::Client::new(&conf);
 
     let mut rng = Rng(2026);
-    let (mut put_t, mut handler_t, mut item_t, mut event_t) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut put_t, mut handler_t, mut item_t, mut event_t) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for i in 0..UPLOADS {
         let (body, planted) = object(&mut rng);
         let key = format!("uploads/orders-{i:03}.csv");
         let size = body.len();
         let start = Instant::now();
-        s3.put_object().bucket(&stack.source).key(&key).body(ByteStream::from(body)).send().await.expect("put");
+        s3.put_object()
+            .bucket(&stack.source)
+            .key(&key)
+            .body(ByteStream::from(body))
+            .send()
+            .await
+            .expect("put");
         put_t.push(start.elapsed());
         let handler_start = Instant::now();
         let answer = app.clone().handle(s3_put_event(&stack.source, &key, size)).await.expect("handler");
@@ -268,7 +284,8 @@ async fn measure() {
         item_t.push(start.elapsed());
         let types = item.get("types").and_then(|t| t.as_ss().ok()).cloned().unwrap_or_default();
         assert!(
-            types.iter().any(|t| t == "CREDIT_CARD_NUMBER") && types.iter().any(|t| t == "USA_SOCIAL_SECURITY_NUMBER"),
+            types.iter().any(|t| t == "CREDIT_CARD_NUMBER")
+                && types.iter().any(|t| t == "USA_SOCIAL_SECURITY_NUMBER"),
             "upload {i}: the item misses the planted types: {types:?}"
         );
 
@@ -295,7 +312,10 @@ async fn measure() {
             assert!(start.elapsed() < Duration::from_secs(30), "upload {i}: no bus event after 30 s");
         };
         event_t.push(start.elapsed());
-        assert!(!planted.iter().any(|v| body.contains(v.as_str())), "upload {i}: the bus event holds a planted value");
+        assert!(
+            !planted.iter().any(|v| body.contains(v.as_str())),
+            "upload {i}: the bus event holds a planted value"
+        );
     }
 
     println!(
