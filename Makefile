@@ -1,7 +1,7 @@
 # The one command a new machine needs: `make test` checks formatting and lints, lints the
 # deployment templates, then runs every test. It needs the Rust toolchain (cargo, with rustfmt
 # and clippy) and python3 (the template linters install themselves in .venv-tools).
-.PHONY: test fmt lint check-templates unit scan bench sam-build
+.PHONY: test fmt lint check-templates unit scan bench sam-build lambda-smoke
 
 CARGO ?= cargo
 
@@ -27,6 +27,11 @@ check-templates:
 # `test`: a cold release cross-build of the AWS SDK takes many minutes (docs/deploy.md).
 sam-build:
 	scripts/sam-build.sh
+
+# The real scanner binary under cargo-lambda's local Lambda emulator, invoked with an S3 put
+# event against the AWS emulator. Not part of `test`: it compiles a separate release build.
+lambda-smoke:
+	scripts/lambda-smoke.sh
 
 # The main job: scan the bundled sample data.
 scan:
