@@ -5,22 +5,6 @@ use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use sluice_pipeline::ports::PortError;
 
-/// Error codes AWS uses for throttling across the services Sluice calls.
-const THROTTLING: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "ProvisionedThroughputExceededException",
-    "RequestThrottled",
-    "RequestThrottledException",
-    "SlowDown",
-    "LimitExceededException",
-    "InternalFailure",
-    "InternalError",
-    "ServiceUnavailable",
-];
 
 /// The AWS error code of a failed call, if the service sent one.
 pub(crate) fn code<E: ProvideErrorMetadata>(err: &SdkError<E, Response>) -> Option<&str> {
@@ -35,7 +19,7 @@ pub(crate) fn is_retryable<E: ProvideErrorMetadata>(err: &SdkError<E, Response>)
     match err {
         SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => true,
         SdkError::ServiceError(ctx) => {
-            ctx.raw().status().as_u16() >= 500 || ctx.err().code().is_some_and(|c| THROTTLING.contains(&c))
+            crate::sdk_error::is_transient(ctx.err().code(), Some(ctx.raw().status().as_u16()))
         }
         _ => false,
     }

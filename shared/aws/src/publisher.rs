@@ -222,19 +222,7 @@ impl RetryPolicy {
 
 /// Whether an AWS error code or HTTP status says "try again later": throttling, 5xx.
 pub fn is_retryable(code: Option<&str>, status: Option<u16>) -> bool {
-    const CODES: [&str; 10] = [
-        "ThrottlingException",
-        "Throttling",
-        "TooManyRequestsException",
-        "LimitExceededException",
-        "RequestLimitExceeded",
-        "InternalException",
-        "InternalFailure",
-        "InternalServerError",
-        "ServiceUnavailable",
-        "RequestTimeout",
-    ];
-    code.is_some_and(|c| CODES.contains(&c)) || status.is_some_and(|s| s == 429 || s >= 500)
+    crate::sdk_error::is_transient(code, status)
 }
 
 /// An SDK call's error as a [`PortError`]: no response, a timeout, throttling or a 5xx is

@@ -53,10 +53,13 @@ const TRANSIENT_CODES: &[&str] = &[
     "RequestLimitExceeded",
     "ProvisionedThroughputExceededException",
     "RequestThrottled",
+    "RequestThrottledException",
+    "LimitExceededException",
     "RequestTimeout",
     "RequestTimeoutException",
     "InternalError",
     "InternalFailure",
+    "InternalException",
     "InternalServerError",
     "ServiceUnavailable",
     // S3: a conflicting operation on the same resource is in progress.
@@ -138,6 +141,12 @@ where
             message: format!("{operation}: an unexpected SDK failure"),
         },
     }
+}
+
+/// Whether an AWS error code or HTTP status says "try again later": the one list every
+/// adapter of this crate retries on.
+pub fn is_transient(code: Option<&str>, status: Option<u16>) -> bool {
+    classify(status, code) == FailureClass::Transient
 }
 
 fn classify(status: Option<u16>, code: Option<&str>) -> FailureClass {
