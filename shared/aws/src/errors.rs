@@ -5,7 +5,6 @@ use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use sluice_pipeline::ports::PortError;
 
-
 /// The AWS error code of a failed call, if the service sent one.
 pub(crate) fn code<E: ProvideErrorMetadata>(err: &SdkError<E, Response>) -> Option<&str> {
     match err {
