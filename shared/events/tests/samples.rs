@@ -320,6 +320,17 @@ fn check(name: &str, invocation: &Invocation) {
                 json!({"batchItemFailures": [{"itemIdentifier": "f3c8d2b1-4e5a-4b6c-8d7e-9f0a1b2c3d4e"}]})
             );
         }
+        // The remediator's input, here so `cargo lambda invoke` and the docs share it. Routed to
+        // the scanner by mistake, it is refused on its own as unrecognized, not scanned.
+        "sluice-finding.json" => {
+            assert_eq!(invocation.shape, Shape::EventBridge);
+            let [item] = &invocation.items[..] else { panic!("one item expected: {invocation:?}") };
+            let [Entry::Malformed(error @ DecodeError::Unrecognized(_))] = &item.entries[..] else {
+                panic!("an unrecognized event expected: {item:?}")
+            };
+            assert_eq!(error.reason_code(), "UNRECOGNIZED_EVENT");
+            assert!(error.to_string().contains("\"sluice\""), "{error}");
+        }
         other => panic!("events/{other} has no expectations: add them to {}", file!()),
     }
 }
