@@ -9,24 +9,20 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use aws_config::{BehaviorVersion, SdkConfig};
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
-    Projection, ProjectionType, ScalarAttributeType,
-};
-use aws_sdk_eventbridge::types::{PutEventsRequestEntry, RuleState, Target};
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_eventbridge::types::PutEventsRequestEntry;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{BucketVersioningStatus, Tagging, VersioningConfiguration};
-use aws_sdk_sqs::types::QueueAttributeName;
 use remediator::{load_policy, ConfigSource, Handled, Remediator, AUDIT_RETENTION};
 use serde_json::{json, Value};
 use sluice_aws::audit::{object_pk, AuditSink};
 use sluice_aws::remediation::{CopySettings, S3RemediationTarget};
 use sluice_remediate::{ActionKind, LoadOptions, Mode, Outcome, RecordStatus, SkipReason};
+use support::{cfn, queue, receive, route, Emulator};
 
-mod cfn;
+mod support;
 
 /// Any key ID will do: the emulator's S3 records the key it is given without asking KMS.
 const KMS_KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/4f8e2c1a-9b7d-4e3f-a1c2-5d6e7f809a1b";
@@ -59,40 +55,6 @@ remediation:
         - encrypt-object: {kms_key_id: "KMS_KEY"}
 "#;
 
-/// The emulator's clients. Without `AWS_ENDPOINT_URL` the SDK would go to AWS itself: refuse.
-struct Emulator {
-    config: SdkConfig,
-    s3: aws_sdk_s3::Client,
-    dynamodb: aws_sdk_dynamodb::Client,
-    events: aws_sdk_eventbridge::Client,
-    sqs: aws_sdk_sqs::Client,
-}
-
-impl Emulator {
-    async fn connect() -> Emulator {
-        if std::env::var("AWS_ENDPOINT_URL").map_or(true, |v| v.is_empty()) {
-            panic!(
-                "AWS_ENDPOINT_URL is not set: these tests need the local AWS emulator. Run them with \
-                 `scripts/with-moto.sh cargo test -p sluice-e2e --test remediation_e2e`"
-            );
-        }
-        let config = aws_config::defaults(BehaviorVersion::latest()).load().await;
-        Emulator {
-            s3: aws_sdk_s3::Client::new(&config),
-            dynamodb: aws_sdk_dynamodb::Client::new(&config),
-            events: aws_sdk_eventbridge::Client::new(&config),
-            sqs: aws_sdk_sqs::Client::new(&config),
-            config,
-        }
-    }
-}
-
-/// A name no other test (nor an earlier run against the same emulator) uses.
-fn unique(test: &str) -> String {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos();
-    format!("sluice-e2e-{test}-{nanos:08x}")
-}
-
 /// What the stack deploys for the remediation path, created in the emulator per test: the
 /// findings table, the bus with the remediation rule (to a queue standing in for the
 /// Lambda), a rule catching `Sluice Remediation` events, and the configuration object.
@@ -108,7 +70,7 @@ impl Stack {
     async fn deploy(em: &Emulator, name: &str) -> Stack {
         let t = cfn::template();
         let table = format!("{name}-findings");
-        create_table_like_the_template(em, &t, &table).await;
+        support::create_findings_table(em, &table).await;
 
         let bus = format!("{name}-bus");
         em.events.create_event_bus().name(&bus).send().await.unwrap();
@@ -182,61 +144,6 @@ impl Stack {
     }
 }
 
-/// The table with the template's key schema, attribute definitions and indexes.
-async fn create_table_like_the_template(em: &Emulator, t: &serde_yaml_ng::Value, name: &str) {
-    let props = &t["Resources"]["FindingsTable"]["Properties"];
-    let key_schema = |keys: &serde_yaml_ng::Value| -> Vec<KeySchemaElement> {
-        keys.as_sequence()
-            .unwrap()
-            .iter()
-            .map(|k| {
-                KeySchemaElement::builder()
-                    .attribute_name(k["AttributeName"].as_str().unwrap())
-                    .key_type(KeyType::from(k["KeyType"].as_str().unwrap()))
-                    .build()
-                    .unwrap()
-            })
-            .collect()
-    };
-    let definitions = props["AttributeDefinitions"]
-        .as_sequence()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            AttributeDefinition::builder()
-                .attribute_name(d["AttributeName"].as_str().unwrap())
-                .attribute_type(ScalarAttributeType::from(d["AttributeType"].as_str().unwrap()))
-                .build()
-                .unwrap()
-        })
-        .collect();
-    let indexes = props["GlobalSecondaryIndexes"]
-        .as_sequence()
-        .unwrap()
-        .iter()
-        .map(|g| {
-            assert_eq!(g["Projection"]["ProjectionType"].as_str(), Some("ALL"));
-            GlobalSecondaryIndex::builder()
-                .index_name(g["IndexName"].as_str().unwrap())
-                .set_key_schema(Some(key_schema(&g["KeySchema"])))
-                .projection(Projection::builder().projection_type(ProjectionType::All).build())
-                .build()
-                .unwrap()
-        })
-        .collect();
-    assert_eq!(props["BillingMode"].as_str(), Some("PAY_PER_REQUEST"));
-    em.dynamodb
-        .create_table()
-        .table_name(name)
-        .set_key_schema(Some(key_schema(&props["KeySchema"])))
-        .set_attribute_definitions(Some(definitions))
-        .set_global_secondary_indexes(Some(indexes))
-        .billing_mode(BillingMode::PayPerRequest)
-        .send()
-        .await
-        .unwrap();
-}
-
 /// The `EventPattern` of the template's `RemediationRule`, its conditions resolved as the
 /// parameters' defaults make them (`MinimumSeverity: MEDIUM`).
 fn remediation_rule_pattern(t: &serde_yaml_ng::Value) -> Value {
@@ -247,67 +154,6 @@ fn remediation_rule_pattern(t: &serde_yaml_ng::Value) -> Value {
     let text = pattern.to_string();
     assert!(!text.contains("Fn::") && !text.contains("\"Ref\""), "unresolved: {text}");
     pattern
-}
-
-async fn queue(em: &Emulator, name: &str) -> String {
-    em.sqs.create_queue().queue_name(name).send().await.unwrap().queue_url().unwrap().to_string()
-}
-
-async fn route(em: &Emulator, bus: &str, rule: &str, pattern: &Value, queue_url: &str) {
-    let attributes = em
-        .sqs
-        .get_queue_attributes()
-        .queue_url(queue_url)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap();
-    let arn = attributes.attributes().unwrap()[&QueueAttributeName::QueueArn].clone();
-    em.events
-        .put_rule()
-        .name(rule)
-        .event_bus_name(bus)
-        .event_pattern(pattern.to_string())
-        .state(RuleState::Enabled)
-        .send()
-        .await
-        .unwrap();
-    em.events
-        .put_targets()
-        .rule(rule)
-        .event_bus_name(bus)
-        .targets(Target::builder().id("queue").arn(arn).build().unwrap())
-        .send()
-        .await
-        .unwrap();
-}
-
-/// Every message that arrives within `wait`, deleted from the queue once read.
-async fn receive(em: &Emulator, queue_url: &str, wait: Duration) -> Vec<Value> {
-    let mut out = Vec::new();
-    let deadline = tokio::time::Instant::now() + wait;
-    while tokio::time::Instant::now() < deadline {
-        let got = em
-            .sqs
-            .receive_message()
-            .queue_url(queue_url)
-            .max_number_of_messages(10)
-            .wait_time_seconds(1)
-            .send()
-            .await
-            .unwrap();
-        for m in got.messages() {
-            out.push(serde_json::from_str(m.body().unwrap()).unwrap());
-            em.sqs
-                .delete_message()
-                .queue_url(queue_url)
-                .receipt_handle(m.receipt_handle().unwrap())
-                .send()
-                .await
-                .unwrap();
-        }
-    }
-    out
 }
 
 /// A versioned bucket whose policy lets anyone read it, holding `key` with the card numbers,
@@ -436,7 +282,7 @@ fn the_template_rule_pattern_routes_findings_at_or_above_medium_by_default() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn enforce_closes_a_public_bucket_and_a_second_run_changes_nothing() {
     let em = Emulator::connect().await;
-    let name = unique("enforce");
+    let name = support::unique("sluice-e2e-enforce");
     let stack = Stack::deploy(&em, &name).await;
     let (bucket, key) = (format!("{name}-data"), "exports/cards 2026.csv".to_string());
     let (version, size) = public_bucket_with_cards(&em, &bucket, &key, card_csv().into_bytes()).await;
@@ -549,7 +395,7 @@ async fn enforce_closes_a_public_bucket_and_a_second_run_changes_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dry_run_changes_nothing_and_records_the_plan() {
     let em = Emulator::connect().await;
-    let name = unique("dry-run");
+    let name = support::unique("sluice-e2e-dry-run");
     let stack = Stack::deploy(&em, &name).await;
     let (bucket, key) = (format!("{name}-data"), "cards.csv".to_string());
     let (version, size) = public_bucket_with_cards(&em, &bucket, &key, card_csv().into_bytes()).await;
@@ -603,7 +449,7 @@ async fn dry_run_changes_nothing_and_records_the_plan() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_opted_out_bucket_is_untouched() {
     let em = Emulator::connect().await;
-    let name = unique("opt-out");
+    let name = support::unique("sluice-e2e-opt-out");
     let stack = Stack::deploy(&em, &name).await;
     let (bucket, key) = (format!("{name}-data"), "cards.csv".to_string());
     let (version, size) = public_bucket_with_cards(&em, &bucket, &key, card_csv().into_bytes()).await;
@@ -645,7 +491,7 @@ async fn an_opted_out_bucket_is_untouched() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_object_is_re_encrypted_by_a_multipart_copy() {
     let em = Emulator::connect().await;
-    let name = unique("multipart");
+    let name = support::unique("sluice-e2e-multipart");
     let stack = Stack::deploy(&em, &name).await;
     let (bucket, key) = (format!("{name}-data"), "big/cards.csv".to_string());
     // 11 MiB: above a 6 MiB threshold, copied in parts of 5, 5 and 1 MiB (S3's smallest
@@ -679,7 +525,7 @@ async fn a_large_object_is_re_encrypted_by_a_multipart_copy() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_are_audited_and_only_retryable_ones_fail_the_invocation() {
     let em = Emulator::connect().await;
-    let name = unique("failures");
+    let name = support::unique("sluice-e2e-failures");
     let stack = Stack::deploy(&em, &name).await;
     let policy =
         load_policy(&em.s3, &stack.config, &LoadOptions::default(), Some(Mode::Enforce)).await.unwrap();

@@ -6,136 +6,25 @@
 
 use std::io::Read;
 use std::sync::Arc;
+use std::time::Duration;
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
-    Projection, ProjectionType, ScalarAttributeType,
-};
+use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_s3::primitives::ByteStream;
 use serde_json::{json, Value};
-use sluice_scanner::{ScannerApp, Settings};
+use sluice_scanner::ScannerApp;
+use support::{Emulator, ScannerStack};
+
+mod support;
 
 /// Every sensitive value planted in the fixtures: none may appear in anything Sluice writes.
 const PLANTED: &[&str] = &["536-22-8726", "4716945807302156", "5425736819303640", "4716 9458", "536228726"];
-
-struct Aws {
-    conf: aws_config::SdkConfig,
-    s3: aws_sdk_s3::Client,
-    ddb: aws_sdk_dynamodb::Client,
-    hub: aws_sdk_securityhub::Client,
-    events: aws_sdk_eventbridge::Client,
-    sqs: aws_sdk_sqs::Client,
-}
-
-async fn aws() -> Aws {
-    assert!(
-        std::env::var("AWS_ENDPOINT_URL").is_ok(),
-        "these tests need the AWS emulator: run them with scripts/with-moto.sh cargo test -p sluice-e2e"
-    );
-    let conf = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    Aws {
-        s3: aws_sdk_s3::Client::new(&conf),
-        ddb: aws_sdk_dynamodb::Client::new(&conf),
-        hub: aws_sdk_securityhub::Client::new(&conf),
-        events: aws_sdk_eventbridge::Client::new(&conf),
-        sqs: aws_sdk_sqs::Client::new(&conf),
-        conf,
-    }
-}
-
-fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-    format!("{prefix}-{nanos:x}")
-}
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/fixtures/scanner/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
-/// The deployment's resources, created as template.yaml creates them.
-struct Stack {
-    source: String,
-    results: String,
-    table: String,
-    queue_url: String,
-}
-
-async fn stack(aws: &Aws, name: &str) -> Stack {
-    let source = unique(&format!("src-{name}"));
-    let results = unique(&format!("res-{name}"));
-    let table = unique(&format!("findings-{name}"));
-    for b in [&source, &results] {
-        aws.s3.create_bucket().bucket(b).send().await.unwrap();
-    }
-    let key =
-        |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
-    let attr = |n: &str| {
-        AttributeDefinition::builder()
-            .attribute_name(n)
-            .attribute_type(ScalarAttributeType::S)
-            .build()
-            .unwrap()
-    };
-    let gsi = |name: &str, pk: &str| {
-        GlobalSecondaryIndex::builder()
-            .index_name(name)
-            .key_schema(key(pk, KeyType::Hash))
-            .key_schema(key("scannedAt", KeyType::Range))
-            .projection(Projection::builder().projection_type(ProjectionType::All).build())
-            .build()
-            .unwrap()
-    };
-    aws.ddb
-        .create_table()
-        .table_name(&table)
-        .billing_mode(BillingMode::PayPerRequest)
-        .key_schema(key("pk", KeyType::Hash))
-        .key_schema(key("sk", KeyType::Range))
-        .set_attribute_definitions(Some(
-            ["pk", "sk", "bucket", "severity", "findingType", "scannedAt"].map(attr).to_vec(),
-        ))
-        .global_secondary_indexes(gsi("byBucket", "bucket"))
-        .global_secondary_indexes(gsi("bySeverity", "severity"))
-        .global_secondary_indexes(gsi("byFindingType", "findingType"))
-        .send()
-        .await
-        .unwrap();
-    // EventBridge: Sluice's findings routed to a queue we can read.
-    let queue = unique(&format!("bus-{name}"));
-    let queue_url = aws.sqs.create_queue().queue_name(&queue).send().await.unwrap().queue_url.unwrap();
-    let queue_arn = format!("arn:aws:sqs:us-east-1:123456789012:{queue}");
-    let rule = unique(&format!("rule-{name}"));
-    aws.events
-        .put_rule()
-        .name(&rule)
-        .event_pattern(json!({"source": ["sluice"], "detail": {"resourcesAffected": {"s3Bucket": {"name": [source.clone()]}}}}).to_string())
-        .send()
-        .await
-        .unwrap();
-    aws.events
-        .put_targets()
-        .rule(&rule)
-        .targets(aws_sdk_eventbridge::types::Target::builder().id("q").arn(queue_arn).build().unwrap())
-        .send()
-        .await
-        .unwrap();
-    Stack { source, results, table, queue_url }
-}
-
-async fn app(aws: &Aws, stack: &Stack) -> Arc<ScannerApp> {
-    let settings = Settings {
-        table: stack.table.clone(),
-        results_bucket: stack.results.clone(),
-        results_kms_key: Some("alias/sluice-results".into()),
-        event_bus: None,
-        account_id: "123456789012".into(),
-        region: "us-east-1".into(),
-        partition: "aws".into(),
-        config: None,
-        security_hub: true,
-        retention: None,
-    };
-    Arc::new(ScannerApp::new(settings, &aws.conf).await.unwrap())
+async fn app(aws: &Emulator, stack: &ScannerStack) -> Arc<ScannerApp> {
+    Arc::new(ScannerApp::new(stack.settings(), &aws.config).await.unwrap())
 }
 
 fn s3_record(bucket: &str, key: &str, sequencer: &str, event: &str) -> Value {
@@ -169,11 +58,11 @@ fn sqs_of(bodies: &[Value]) -> Value {
 }
 
 async fn item(
-    aws: &Aws,
-    stack: &Stack,
+    aws: &Emulator,
+    stack: &ScannerStack,
     key: &str,
 ) -> Option<std::collections::HashMap<String, AttributeValue>> {
-    aws.ddb
+    aws.dynamodb
         .get_item()
         .table_name(&stack.table)
         .key("pk", AttributeValue::S(format!("OBJECT#{}#{key}", stack.source)))
@@ -188,36 +77,11 @@ fn attr<'a>(item: &'a std::collections::HashMap<String, AttributeValue>, k: &str
     item.get(k).and_then(|v| v.as_s().ok()).map(String::as_str)
 }
 
-async fn bus_events(aws: &Aws, stack: &Stack) -> Vec<Value> {
-    let mut out = Vec::new();
-    for _ in 0..5 {
-        let got = aws
-            .sqs
-            .receive_message()
-            .queue_url(&stack.queue_url)
-            .max_number_of_messages(10)
-            .send()
-            .await
-            .unwrap();
-        let msgs = got.messages.unwrap_or_default();
-        if msgs.is_empty() {
-            break;
-        }
-        for m in msgs {
-            out.push(serde_json::from_str(m.body().unwrap()).unwrap());
-            aws.sqs
-                .delete_message()
-                .queue_url(&stack.queue_url)
-                .receipt_handle(m.receipt_handle().unwrap())
-                .send()
-                .await
-                .unwrap();
-        }
-    }
-    out
+async fn bus_events(aws: &Emulator, stack: &ScannerStack) -> Vec<Value> {
+    support::receive(aws, &stack.queue_url, Duration::from_secs(2)).await
 }
 
-async fn hub_findings(aws: &Aws) -> Vec<aws_sdk_securityhub::types::AwsSecurityFinding> {
+async fn hub_findings(aws: &Emulator) -> Vec<aws_sdk_securityhub::types::AwsSecurityFinding> {
     let mut out = Vec::new();
     let mut token = None;
     loop {
@@ -237,7 +101,7 @@ fn assert_no_plaintext(what: &str, text: &str) {
     }
 }
 
-async fn put(aws: &Aws, bucket: &str, key: &str, body: Vec<u8>) {
+async fn put(aws: &Emulator, bucket: &str, key: &str, body: Vec<u8>) {
     aws.s3.put_object().bucket(bucket).key(key).body(ByteStream::from(body)).send().await.unwrap();
 }
 
@@ -247,8 +111,8 @@ async fn invoke(app: &Arc<ScannerApp>, event: Value) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_event_shape_ends_in_the_table_security_hub_the_bus_and_the_results_bucket() {
-    let aws = aws().await;
-    let stack = stack(&aws, "shapes").await;
+    let aws = Emulator::connect().await;
+    let stack = ScannerStack::deploy(&aws, "shapes").await;
     let app = app(&aws, &stack).await;
     put(&aws, &stack.source, "exports/customers 2026.csv", fixture("customers.csv")).await;
     put(&aws, &stack.source, "exports/orders.jsonl", fixture("orders.jsonl")).await;
@@ -303,10 +167,10 @@ async fn every_event_shape_ends_in_the_table_security_hub_the_bus_and_the_result
     let gone = item(&aws, &stack, "batch/gone.csv").await.expect("a skip is recorded");
     assert_eq!(attr(&gone, "reason"), Some("SOURCE_OBJECT_NO_LONGER_AVAILABLE"));
     assert!(item(&aws, &stack, "exports/orders.jsonl").await.is_some());
-    let all = aws.ddb.scan().table_name(&stack.table).send().await.unwrap();
+    let all = aws.dynamodb.scan().table_name(&stack.table).send().await.unwrap();
     assert_no_plaintext("the findings table", &format!("{:?}", all.items));
     let by_severity = aws
-        .ddb
+        .dynamodb
         .query()
         .table_name(&stack.table)
         .index_name("bySeverity")
@@ -363,8 +227,8 @@ async fn every_event_shape_ends_in_the_table_security_hub_the_bus_and_the_result
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn duplicates_reordering_and_deletes_leave_exactly_one_correct_record() {
-    let aws = aws().await;
-    let stack = stack(&aws, "order").await;
+    let aws = Emulator::connect().await;
+    let stack = ScannerStack::deploy(&aws, "order").await;
     let app = app(&aws, &stack).await;
     let key = "reports/q3.csv";
 
@@ -384,7 +248,7 @@ async fn duplicates_reordering_and_deletes_leave_exactly_one_correct_record() {
     let newest = json!({"Records": [s3_record(&stack.source, key, "30", "ObjectCreated:Put")]});
     invoke(&app, newest.clone()).await;
     invoke(&app, newest).await;
-    let all = aws.ddb.scan().table_name(&stack.table).send().await.unwrap();
+    let all = aws.dynamodb.scan().table_name(&stack.table).send().await.unwrap();
     assert_eq!(all.count, 1);
     let stored = item(&aws, &stack, key).await.unwrap();
     assert_eq!(attr(&stored, "severity"), Some("HIGH"));

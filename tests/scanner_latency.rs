@@ -12,13 +12,13 @@
 
 use std::time::{Duration, Instant};
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
-    Projection, ProjectionType, ScalarAttributeType,
-};
+use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_s3::primitives::ByteStream;
 use serde_json::json;
-use sluice_scanner::{ScannerApp, Settings};
+use sluice_scanner::ScannerApp;
+use support::{Emulator, ScannerStack};
+
+mod support;
 
 const UPLOADS: usize = 100;
 const OBJECT_BYTES: usize = 100 * 1024;
@@ -103,93 +103,6 @@ fn object(rng: &mut Rng) -> (Vec<u8>, Vec<String>) {
     (text.into_bytes(), planted)
 }
 
-struct Stack {
-    source: String,
-    results: String,
-    table: String,
-    queue_url: String,
-}
-
-async fn stack(conf: &aws_config::SdkConfig) -> Stack {
-    let suffix = format!(
-        "{:x}",
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
-    );
-    let s3 = aws_sdk_s3::Client::new(conf);
-    let ddb = aws_sdk_dynamodb::Client::new(conf);
-    let sqs = aws_sdk_sqs::Client::new(conf);
-    let events = aws_sdk_eventbridge::Client::new(conf);
-    let stack = Stack {
-        source: format!("latency-src-{suffix}"),
-        results: format!("latency-res-{suffix}"),
-        table: format!("latency-findings-{suffix}"),
-        queue_url: String::new(),
-    };
-    for b in [&stack.source, &stack.results] {
-        s3.create_bucket().bucket(b).send().await.expect("create bucket");
-    }
-    let key =
-        |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
-    let attr = |n: &str| {
-        AttributeDefinition::builder()
-            .attribute_name(n)
-            .attribute_type(ScalarAttributeType::S)
-            .build()
-            .unwrap()
-    };
-    let gsi = |name: &str, pk: &str| {
-        GlobalSecondaryIndex::builder()
-            .index_name(name)
-            .key_schema(key(pk, KeyType::Hash))
-            .key_schema(key("scannedAt", KeyType::Range))
-            .projection(Projection::builder().projection_type(ProjectionType::All).build())
-            .build()
-            .unwrap()
-    };
-    ddb.create_table()
-        .table_name(&stack.table)
-        .billing_mode(BillingMode::PayPerRequest)
-        .key_schema(key("pk", KeyType::Hash))
-        .key_schema(key("sk", KeyType::Range))
-        .set_attribute_definitions(Some(
-            ["pk", "sk", "bucket", "severity", "findingType", "scannedAt"].map(attr).to_vec(),
-        ))
-        .global_secondary_indexes(gsi("byBucket", "bucket"))
-        .global_secondary_indexes(gsi("bySeverity", "severity"))
-        .global_secondary_indexes(gsi("byFindingType", "findingType"))
-        .send()
-        .await
-        .expect("create table");
-    let queue = format!("latency-bus-{suffix}");
-    let queue_url =
-        sqs.create_queue().queue_name(&queue).send().await.expect("create queue").queue_url.unwrap();
-    let rule = format!("latency-rule-{suffix}");
-    events
-        .put_rule()
-        .name(&rule)
-        .event_pattern(
-            json!({"source": ["sluice"], "detail": {"resourcesAffected": {"s3Bucket": {"name": [stack.source.clone()]}}}})
-                .to_string(),
-        )
-        .send()
-        .await
-        .expect("put rule");
-    events
-        .put_targets()
-        .rule(&rule)
-        .targets(
-            aws_sdk_eventbridge::types::Target::builder()
-                .id("q")
-                .arn(format!("arn:aws:sqs:us-east-1:123456789012:{queue}"))
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .expect("put targets");
-    Stack { queue_url, ..stack }
-}
-
 fn s3_put_event(bucket: &str, key: &str, size: usize) -> serde_json::Value {
     json!({"Records": [{
         "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
@@ -226,24 +139,10 @@ fn main() {
 }
 
 async fn measure() {
-    let conf = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let stack = stack(&conf).await;
-    let settings = Settings {
-        table: stack.table.clone(),
-        results_bucket: stack.results.clone(),
-        results_kms_key: Some("alias/sluice-results".into()),
-        event_bus: None,
-        account_id: "123456789012".into(),
-        region: "us-east-1".into(),
-        partition: "aws".into(),
-        config: None,
-        security_hub: true,
-        retention: None,
-    };
-    let app = std::sync::Arc::new(ScannerApp::new(settings, &conf).await.expect("scanner app"));
-    let s3 = aws_sdk_s3::Client::new(&conf);
-    let ddb = aws_sdk_dynamodb::Client::new(&conf);
-    let sqs = aws_sdk_sqs::Client::new(&conf);
+    let em = Emulator::connect().await;
+    let stack = ScannerStack::deploy(&em, "latency").await;
+    let app = std::sync::Arc::new(ScannerApp::new(stack.settings(), &em.config).await.expect("scanner app"));
+    let (s3, ddb, sqs) = (&em.s3, &em.dynamodb, &em.sqs);
 
     let mut rng = Rng(2026);
     let (mut put_t, mut handler_t, mut item_t, mut event_t) =

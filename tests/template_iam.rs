@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cfn::{repo_file, resolve, template};
 use serde_yaml_ng::{Mapping, Value};
 use sluice_remediate::remediator_iam_actions;
+use support::cfn::{repo_file, resolve, template};
 
-mod cfn;
+mod support;
 
 fn resources(t: &Value) -> &Mapping {
     t["Resources"].as_mapping().expect("Resources")

@@ -10,7 +10,8 @@ use aws_sdk_eventbridge::Client;
 use sluice_pipeline::ports::PortError;
 
 use crate::entry::{Entry, MAX_ENTRY_BYTES};
-use crate::publisher::{plan_chunks, sdk_error, RetryPolicy};
+use crate::errors::port_error;
+use crate::publisher::{plan_chunks, RetryPolicy};
 
 /// `PutEventsRequestEntryList` holds 1..10 entries.
 pub const MAX_ENTRIES_PER_CALL: usize = 10;
@@ -118,7 +119,7 @@ impl EventBridgeSink {
                 }
                 Err(e) => {
                     // The SDK's own retry has already retried throttling and 5xx with backoff.
-                    let error = sdk_error("EventBridge: PutEvents", &e);
+                    let error = port_error("EventBridge: PutEvents", &e);
                     for &i in &pending {
                         results[i] = Err(error.clone());
                     }

@@ -7,7 +7,6 @@
 use std::ops::Range;
 use std::time::Duration;
 
-use aws_sdk_securityhub::error::{ProvideErrorMetadata, SdkError};
 use sluice_pipeline::ports::{FindingPublisher, PortError, Publication};
 use tokio::runtime::Handle;
 
@@ -220,36 +219,6 @@ impl RetryPolicy {
     }
 }
 
-/// Whether an AWS error code or HTTP status says "try again later": throttling, 5xx.
-pub fn is_retryable(code: Option<&str>, status: Option<u16>) -> bool {
-    crate::sdk_error::is_transient(code, status)
-}
-
-/// An SDK call's error as a [`PortError`]: no response, a timeout, throttling or a 5xx is
-/// retryable; anything else (invalid input, access denied) would fail again. The message
-/// holds the operation, the error code and the status, nothing of the request.
-pub fn sdk_error<E: ProvideErrorMetadata>(operation: &str, err: &SdkError<E>) -> PortError {
-    match err {
-        SdkError::ServiceError(e) => {
-            let code = e.err().code();
-            let status = e.raw().status().as_u16();
-            let text = format!("{operation}: {} (HTTP {status})", code.unwrap_or("unknown error"));
-            if is_retryable(code, Some(status)) {
-                PortError::Retryable(text)
-            } else {
-                PortError::Permanent(text)
-            }
-        }
-        SdkError::ConstructionFailure(_) => PortError::Permanent(format!("{operation}: request not built")),
-        SdkError::TimeoutError(_) => PortError::Retryable(format!("{operation}: timed out")),
-        SdkError::DispatchFailure(_) => {
-            PortError::Retryable(format!("{operation}: no response (dispatch failure)"))
-        }
-        SdkError::ResponseError(_) => PortError::Retryable(format!("{operation}: unreadable response")),
-        _ => PortError::Retryable(format!("{operation}: failed")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,16 +272,6 @@ mod tests {
         assert!(third >= Duration::from_millis(200) && third <= Duration::from_millis(400), "{third:?}");
         let tenth = p.delay(10);
         assert!(tenth >= Duration::from_millis(250) && tenth <= Duration::from_millis(500), "{tenth:?}");
-    }
-
-    #[test]
-    fn throttling_and_server_errors_are_retryable() {
-        assert!(is_retryable(Some("TooManyRequestsException"), Some(429)));
-        assert!(is_retryable(Some("ThrottlingException"), Some(400)));
-        assert!(is_retryable(None, Some(503)));
-        assert!(!is_retryable(Some("InvalidAccessException"), Some(401)));
-        assert!(!is_retryable(Some("InvalidInputException"), Some(400)));
-        assert!(!is_retryable(None, None));
     }
 
     #[test]

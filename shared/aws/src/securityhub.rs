@@ -2,7 +2,7 @@
 //! per-finding failures (`FailedFindings`, not an HTTP error) resent with backoff, and
 //! whatever still fails reported per finding. Throttling and 5xx responses of the call itself
 //! are retried by the SDK's standard retry (exponential backoff with jitter); a call that
-//! still fails fails its findings, retryable or not as [`sdk_error`] classifies it.
+//! still fails fails its findings, retryable or not as [`port_error`] classifies it.
 //!
 //! `UpdatedAt` strictly increasing across updates of one finding is the caller's job (it is
 //! the publication's `updated_at`): Security Hub silently ignores an update that is not newer.
@@ -13,7 +13,9 @@ use aws_sdk_securityhub::Client;
 use sluice_pipeline::ports::PortError;
 
 use crate::asff::Finding;
-use crate::publisher::{is_retryable, plan_chunks, sdk_error, RetryPolicy};
+use crate::errors::port_error;
+use crate::publisher::{plan_chunks, RetryPolicy};
+use crate::sdk_error::is_transient as is_retryable;
 
 /// At most 100 findings per call (the model's `BatchImportFindingsRequestFindingList`).
 pub const MAX_FINDINGS_PER_CALL: usize = 100;
@@ -135,7 +137,7 @@ impl SecurityHubSink {
                 Err(e) => {
                     // The SDK's own retry has already retried throttling and 5xx with backoff:
                     // what comes out is final for this invocation.
-                    let error = sdk_error("Security Hub: BatchImportFindings", &e);
+                    let error = port_error("Security Hub: BatchImportFindings", &e);
                     for &i in &pending {
                         results[i] = Err(error.clone());
                     }

@@ -206,29 +206,37 @@ impl Engine {
                 fused_parts.push(format!("(?:{})", rule.regex.as_str().replace("(?P<value>", "(?:")));
             }
         }
-        let literals = if literals.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&literals)
-                    .map_err(|e| DetectError::Rules(format!("keyword automaton: {e}")))?,
-            )
+        // The keyword automaton and the fused pattern are the two large pieces of the build
+        // (and so of cold start), each ~35 ms: built side by side where there is a second core.
+        let build_literals = || -> Result<Option<AhoCorasick>, DetectError> {
+            if literals.is_empty() {
+                return Ok(None);
+            }
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&literals)
+                .map(Some)
+                .map_err(|e| DetectError::Rules(format!("keyword automaton: {e}")))
         };
+        let build_fused = || -> Result<Option<Regex>, DetectError> {
+            if fused_parts.is_empty() {
+                return Ok(None);
+            }
+            regex::RegexBuilder::new(&fused_parts.join("|"))
+                .size_limit(64 << 20)
+                .dfa_size_limit(64 << 20)
+                .build()
+                .map(Some)
+                .map_err(|e| DetectError::Rules(format!("fused pattern: {e}")))
+        };
+        let (literals, fused) = std::thread::scope(|scope| {
+            let fused = scope.spawn(build_fused);
+            let literals = build_literals();
+            (literals, fused.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
+        let (literals, fused) = (literals?, fused?);
         let unanchored_set = (!fused_parts.is_empty()).then(|| LazySet::new(fused_parts.clone()));
-        let fused = if fused_parts.is_empty() {
-            None
-        } else {
-            Some(
-                regex::RegexBuilder::new(&fused_parts.join("|"))
-                    .size_limit(64 << 20)
-                    .dfa_size_limit(64 << 20)
-                    .build()
-                    .map_err(|e| DetectError::Rules(format!("fused pattern: {e}")))?,
-            )
-        };
         let by_id: HashMap<&str, Vec<u32>> =
             rules.iter().enumerate().fold(HashMap::new(), |mut m, (i, r)| {
                 m.entry(r.id.as_str()).or_default().push(i as u32);

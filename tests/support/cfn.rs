@@ -1,9 +1,5 @@
 //! `template.yaml` as the tests read it: CloudFormation's short forms rewritten in their long
 //! form, conditions resolved (as a test sets them, or as the parameters' defaults make them).
-//! Shared by the test files of this crate (`mod cfn;`).
-
-// Each test binary uses part of this module.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
