@@ -161,6 +161,20 @@ fn visit<'v>(
             }
         }
         Value::Array(items) => {
+            if let Some(lines) = line_strings(items) {
+                if let Some(table) = crate::embedded::detect(&lines) {
+                    for (i, line) in lines.iter().enumerate() {
+                        let len = path.len();
+                        let _ = std::fmt::Write::write_fmt(path, format_args!("[{i}]"));
+                        if !table.covers(i) {
+                            emit(line, record_index, keys, path, sink);
+                        }
+                        emit_rows(&table, |row| row == i, record_index, keys, path, sink);
+                        path.truncate(len);
+                    }
+                    return;
+                }
+            }
             for (i, v) in items.iter().enumerate() {
                 let len = path.len();
                 let _ = std::fmt::Write::write_fmt(path, format_args!("[{i}]"));
@@ -168,9 +182,62 @@ fn visit<'v>(
                 path.truncate(len);
             }
         }
-        Value::String(s) => emit(s, record_index, keys, path, sink),
+        Value::String(s) => {
+            let lines: Vec<&str> = s.split_inclusive('\n').collect();
+            match (lines.len() > 1).then(|| crate::embedded::detect(&lines)).flatten() {
+                Some(table) => {
+                    for (i, line) in lines.iter().enumerate() {
+                        if !table.covers(i) {
+                            emit(line, record_index, keys, path, sink);
+                        }
+                    }
+                    emit_rows(&table, |_| true, record_index, keys, path, sink);
+                }
+                None => emit(s, record_index, keys, path, sink),
+            }
+        }
         Value::Number(n) => emit(&n.to_string(), record_index, keys, path, sink),
         Value::Bool(_) | Value::Null => {}
+    }
+}
+
+/// The items of an array that holds a text line by line (a notebook's `source` and `text`):
+/// strings only, at least two, each ending in a line break but perhaps the last.
+fn line_strings(items: &[Value]) -> Option<Vec<&str>> {
+    let lines: Vec<&str> = items.iter().map(Value::as_str).collect::<Option<_>>()?;
+    let broken = lines.len() >= 2
+        && lines[..lines.len() - 1].iter().all(|l| l.ends_with('\n') && !l.trim_end().contains('\n'));
+    broken.then_some(lines)
+}
+
+/// The values of an embedded table's rows (those `which` picks), each with its column's
+/// header after the JSON path's keys as keyword context, located at `path`.
+fn emit_rows(
+    table: &crate::embedded::EmbeddedTable,
+    which: impl Fn(usize) -> bool,
+    record_index: u64,
+    keys: &[&str],
+    path: &str,
+    sink: &mut dyn SegmentSink,
+) {
+    let shown = truncate_path(path);
+    for (_, fields) in table.rows.iter().filter(|(row, _)| which(*row)) {
+        for (field, header) in fields.iter().zip(&table.header) {
+            if field.is_empty() {
+                continue;
+            }
+            let mut context = keys.to_vec();
+            context.push(header);
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            std::hash::Hash::hash(&context, &mut h);
+            sink.segment(&Segment {
+                text: field,
+                context: &context,
+                context_id: Some(std::hash::Hasher::finish(&h)),
+                report: 0..field.len(),
+                origin: SegmentOrigin::Record { record_index, json_path: &shown },
+            });
+        }
     }
 }
 
@@ -248,6 +315,27 @@ mod tests {
         assert_eq!(seen[0].2, Location::Record(Record { record_index: 0, json_path: "$.a".into() }));
         assert!(matches!(seen[1].2, Location::Line(ref l) if l.start == 3));
         assert_eq!(seen[2].2, Location::Record(Record { record_index: 3, json_path: "$.b[0]".into() }));
+    }
+
+    #[test]
+    fn a_table_printed_in_a_notebook_output_gives_each_value_its_header() {
+        let doc = br#"{"cells": [{"source": ["import pandas as pd\n", "df.head()"],
+            "outputs": [{"text": ["record_id,name,SSN\n", "100001,Travis Cole,214 09 8644\n", "100013,Steven Davis,624-41-1447\n"]}]}],
+            "report": "name;ssn\nJane Roe;536-22-8726\n"}"#;
+        let (_, seen) = collect(|s| extract_document(&doc[..], &Limits::default(), s).unwrap());
+        let ssn: Vec<_> = seen.iter().filter(|(text, _, _)| text == "624-41-1447").collect();
+        assert_eq!(ssn.len(), 1, "{seen:?}");
+        assert_eq!(ssn[0].1, vec!["cells", "outputs", "text", "SSN"]);
+        assert_eq!(
+            ssn[0].2,
+            Location::Record(Record { record_index: 0, json_path: "$.cells[0].outputs[0].text[2]".into() })
+        );
+        let jane: Vec<_> = seen.iter().filter(|(text, _, _)| text == "536-22-8726").collect();
+        assert_eq!(jane.len(), 1);
+        assert_eq!(jane[0].1, vec!["report", "ssn"]);
+        // Code is not a table: its lines are read as they are, once each.
+        assert_eq!(seen.iter().filter(|(text, _, _)| text.contains("import pandas")).count(), 1);
+        assert!(!seen.iter().any(|(text, _, _)| text.contains("Travis Cole,214")), "rows go by cell");
     }
 
     #[test]

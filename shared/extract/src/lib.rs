@@ -8,6 +8,7 @@ mod archive;
 mod columnar;
 mod decode;
 mod email;
+mod embedded;
 mod json;
 mod office;
 mod pdf;
