@@ -14,6 +14,7 @@ mod office;
 mod pdf;
 mod segment;
 mod sniff;
+mod sql;
 mod table;
 mod text;
 
@@ -127,6 +128,7 @@ pub(crate) fn extract_nested(
     let rest = std::io::Cursor::new(head).chain(reader);
     match format {
         Format::Text | Format::Html | Format::Xml => text::extract(rest, format.mime_type(), limits, sink),
+        Format::Sql => sql::extract(rest, limits, sink),
         Format::Email => email::extract(rest, limits, budget, depth, sink),
         Format::Delimited(delimiter) => table::extract(rest, delimiter, format.mime_type(), limits, sink),
         Format::Json => {

@@ -4,6 +4,8 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
+    /// A SQL dump: `INSERT` values and `COPY` rows are read with their column names.
+    Sql,
     Html,
     Xml,
     Email,
@@ -26,6 +28,7 @@ impl Format {
     pub fn mime_type(self) -> &'static str {
         match self {
             Format::Text => "text/plain",
+            Format::Sql => "application/sql",
             Format::Html => "text/html",
             Format::Xml => "application/xml",
             Format::Email => "message/rfc822",
@@ -117,6 +120,7 @@ pub fn sniff(head: &[u8], content_type: Option<&str>, name: &str) -> Format {
         "text/html" => Some(Format::Html),
         "application/xml" | "text/xml" => Some(Format::Xml),
         "message/rfc822" => Some(Format::Email),
+        "application/sql" => Some(Format::Sql),
         _ => None,
     };
     if let Some(f) = by_type {
@@ -130,6 +134,7 @@ pub fn sniff(head: &[u8], content_type: Option<&str>, name: &str) -> Format {
         "html" | "htm" => Format::Html,
         "xml" => Format::Xml,
         "eml" => Format::Email,
+        "sql" => Format::Sql,
         _ => Format::Text,
     }
 }
