@@ -10,6 +10,7 @@ mod decode;
 mod email;
 mod embedded;
 mod json;
+mod markup;
 mod office;
 mod pdf;
 mod segment;
@@ -127,7 +128,8 @@ pub(crate) fn extract_nested(
     let format = sniff(&head, content_type, name);
     let rest = std::io::Cursor::new(head).chain(reader);
     match format {
-        Format::Text | Format::Html | Format::Xml => text::extract(rest, format.mime_type(), limits, sink),
+        Format::Text => text::extract(rest, format.mime_type(), limits, sink),
+        Format::Html | Format::Xml => markup::extract(rest, format.mime_type(), limits, sink),
         Format::Sql => sql::extract(rest, limits, sink),
         Format::Email => email::extract(rest, limits, budget, depth, sink),
         Format::Delimited(delimiter) => table::extract(rest, delimiter, format.mime_type(), limits, sink),

@@ -1,5 +1,5 @@
-//! Free text (logs, source, YAML, INI, Markdown, HL7, and for now XML/HTML/email as text),
-//! streamed in chunks so memory stays bounded whatever the object's size.
+//! Free text (logs, source, YAML, INI, Markdown, HL7), streamed in chunks so memory stays
+//! bounded whatever the object's size.
 
 use std::io::Read;
 
