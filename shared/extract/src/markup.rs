@@ -85,11 +85,8 @@ impl<R: Read> Read for Blanked<R> {
         let mut w = 0;
         for r in 0..n {
             let b = buf[r];
-            let keep = self.step(b);
-            if keep {
-                buf[w] = b;
-                w += 1;
-            } else if b == b'\n' || b == b'\r' {
+            // Line breaks are kept whatever they stand in, so lines keep their numbers.
+            if self.step(b) || b == b'\n' || b == b'\r' {
                 buf[w] = b;
                 w += 1;
             } else if b & 0xC0 != 0x80 {
