@@ -256,6 +256,7 @@ fn functions_are_built_by_cargo_lambda_for_arm64_with_the_variables_the_code_rea
                 "SLUICE_ACCOUNT_ID",
                 "SLUICE_CONFIG",
                 "SLUICE_SECURITY_HUB",
+                "SLUICE_OBJECT_TIME_LIMIT",
             ],
         ),
         (

@@ -223,6 +223,7 @@ impl ScannerStack {
             config: None,
             security_hub: true,
             retention: None,
+            object_time_limit: Some(std::time::Duration::from_secs(240)),
         }
     }
 }

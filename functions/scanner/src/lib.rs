@@ -33,6 +33,9 @@ pub struct Settings {
     pub config: Option<String>,
     pub security_hub: bool,
     pub retention: Option<Duration>,
+    /// Time one object may take before it is reported `PARTIAL` with `TIME_CUT_OFF_REACHED`
+    /// (the template sets it below the function's timeout).
+    pub object_time_limit: Option<Duration>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -68,6 +71,10 @@ impl Settings {
                 .map(|d| d.parse::<u64>().context("SLUICE_RETENTION_DAYS must be a number of days"))
                 .transpose()?
                 .map(|d| Duration::from_secs(d * 86_400)),
+            object_time_limit: var("SLUICE_OBJECT_TIME_LIMIT")
+                .map(|s| s.parse::<u64>().context("SLUICE_OBJECT_TIME_LIMIT must be a number of seconds"))
+                .transpose()?
+                .map(Duration::from_secs),
         })
     }
 }
@@ -138,7 +145,7 @@ impl ScannerApp {
         );
         Ok(ScannerApp {
             engine,
-            limits: Limits::default(),
+            limits: Limits { time_limit: settings.object_time_limit, ..Limits::default() },
             scope,
             source: S3ObjectSource::new(s3.clone(), runtime.clone()),
             postures: S3BucketPostures::new(s3.clone(), runtime.clone(), &settings.account_id, POSTURE_TTL),

@@ -57,6 +57,9 @@ pub struct Limits {
     pub max_compression_ratio: u64,
     /// ... once it has produced this much (small files compress very well too).
     pub ratio_check_after: u64,
+    /// Time one object may take; past it, what was found so far is reported with
+    /// `TIME_CUT_OFF_REACHED`. `None`: no limit (the command line's default).
+    pub time_limit: Option<std::time::Duration>,
 }
 
 impl Default for Limits {
@@ -70,6 +73,7 @@ impl Default for Limits {
             max_extracted_bytes: 10 << 30,
             max_compression_ratio: 1000,
             ratio_check_after: 64 << 20,
+            time_limit: None,
         }
     }
 }

@@ -10,12 +10,14 @@ mod scan;
 
 pub use scan::{unknown_posture, ObjectChange, Ports, ScanError, ScanSummary, Scanner, Scope};
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::io::Read;
+use std::time::Instant;
 
 use sluice_detect::{ContextHits, Engine, Match};
 use sluice_extract::{extract, ExtractError, Limits, Segment, SegmentSink};
-use sluice_finding::{ClassificationResult, ResultBuilder};
+use sluice_finding::{ClassificationResult, Reason, ResultBuilder, Status};
 
 /// Macie stops counting full names and mailing addresses after 1,000 in a file (macie.md §4.2).
 const CONTEXTUAL_CAP: u64 = 1000;
@@ -40,6 +42,8 @@ pub fn classify<R: Read>(
     limits: &Limits,
     max_locations: usize,
 ) -> Result<ClassificationResult, ExtractError> {
+    let deadline = limits.time_limit.map(|limit| Instant::now() + limit);
+    let timed_out = Cell::new(false);
     let mut sink = EngineSink {
         engine,
         builder: ResultBuilder::new(max_locations),
@@ -47,9 +51,43 @@ pub fn classify<R: Read>(
         spans: Vec::new(),
         contexts: HashMap::new(),
         contextual_counts: HashMap::new(),
+        deadline,
+        timed_out: &timed_out,
     };
-    let extraction = extract(reader, hint.name, hint.content_type, hint.size, limits, &mut sink)?;
+    let reader = DeadlineReader { inner: reader, deadline, timed_out: &timed_out };
+    let extraction = extract(reader, hint.name, hint.content_type, hint.size, limits, &mut sink);
+    if timed_out.get() {
+        // Whatever the extractor made of the cut (an I/O error, a truncated archive), the
+        // object was cut by time: report what was found before it as Macie does.
+        let mime = match &extraction {
+            Ok(e) => e.mime_type,
+            Err(_) => sluice_extract::sniff(&[], hint.content_type, hint.name).mime_type(),
+        };
+        let size = extraction.as_ref().map_or(0, |e| e.size_classified);
+        return Ok(sink.builder.finish(mime, size, Status::partial(Reason::TimeCutOffReached)));
+    }
+    let extraction = extraction?;
     Ok(sink.builder.finish(extraction.mime_type, extraction.size_classified, extraction.status))
+}
+
+/// Ends the object's stream once its time is up (the extractor then stops where it is).
+struct DeadlineReader<'a, R> {
+    inner: R,
+    deadline: Option<Instant>,
+    timed_out: &'a Cell<bool>,
+}
+
+impl<R: Read> Read for DeadlineReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            self.timed_out.set(true);
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the object's time limit was reached",
+            ));
+        }
+        self.inner.read(buf)
+    }
 }
 
 /// Runs the engine on every segment and tallies what it finds.
@@ -60,10 +98,17 @@ struct EngineSink<'e> {
     spans: Vec<(usize, usize)>,
     contexts: HashMap<u64, ContextHits>,
     contextual_counts: HashMap<u32, u64>,
+    deadline: Option<Instant>,
+    timed_out: &'e Cell<bool>,
 }
 
 impl SegmentSink for EngineSink<'_> {
     fn segment(&mut self, segment: &Segment<'_>) {
+        // Formats parsed whole (PDF, Office) hand over their segments after the last read.
+        if self.timed_out.get() || self.deadline.is_some_and(|d| Instant::now() >= d) {
+            self.timed_out.set(true);
+            return;
+        }
         let engine = self.engine;
         let computed;
         if self.contexts.len() > MAX_CACHED_CONTEXTS {
@@ -130,6 +175,42 @@ mod tests {
         assert_eq!(det.kind, "USA_SOCIAL_SECURITY_NUMBER");
         assert_eq!(det.occurrences.line_ranges[0].start, 2);
         assert_eq!(det.occurrences.line_ranges[0].start_column, 15);
+    }
+
+    /// A reader that turns slow after its first 64 KB: the object outlasts its time limit.
+    struct Slow(Vec<u8>, usize);
+
+    impl Read for Slow {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.1 >= 64 << 10 {
+                std::thread::sleep(std::time::Duration::from_millis(30));
+            }
+            let n = buf.len().min(self.0.len() - self.1).min(4096);
+            buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+            self.1 += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn an_object_past_its_time_limit_keeps_what_was_found_and_says_why() {
+        let mut text = String::from("employee ssn: 536-22-8726\n");
+        text.push_str(&"nothing to see here\n".repeat(10_000));
+        text.push_str("late ssn: 536-22-8727\n");
+        let limits = Limits {
+            time_limit: Some(std::time::Duration::from_millis(300)),
+            chunk_bytes: 32 << 10,
+            ..Limits::default()
+        };
+        let hint = ObjectHint { name: "slow.txt", ..Default::default() };
+        let r = classify(&engine(), Slow(text.clone().into_bytes(), 0), hint, &limits, 1000).unwrap();
+        assert_eq!(r.status, Status::partial(Reason::TimeCutOffReached));
+        assert_eq!(r.mime_type, "text/plain");
+        let found = &r.sensitive_data[0].detections[0];
+        assert_eq!(found.count, 1, "the first chunk's finding is kept, the late one never read");
+        let unlimited = classify(&engine(), text.as_bytes(), hint, &Limits::default(), 1000).unwrap();
+        assert_eq!(unlimited.status.code, StatusCode::Complete);
+        assert_eq!(unlimited.sensitive_data[0].detections[0].count, 2);
     }
 
     #[test]
