@@ -172,7 +172,10 @@ pub(crate) fn gzip<R: Read>(
     let inner_name =
         if name.to_ascii_lowercase().ends_with(".tgz") { format!("{inner_name}.tar") } else { inner_name };
     let mut fold = Fold::default();
-    match extract_nested(&mut guarded, &inner_name, None, None, limits, budget, depth + 1, sink) {
+    sink.enter_member(&inner_name);
+    let extracted = extract_nested(&mut guarded, &inner_name, None, None, limits, budget, depth + 1, sink);
+    sink.leave_member();
+    match extracted {
         Ok(r) => fold.member(&r),
         Err(ExtractError::Io(e)) if is_corrupt(&e) => return Ok(malformed(MIME, fold.size)),
         Err(e) => return Err(e),
@@ -213,7 +216,10 @@ pub(crate) fn tar<R: Read>(
         let size = entry.header().size().ok();
         let consumed = Cell::new(u64::MAX); // stored, not compressed: no ratio to watch
         let mut guarded = Guarded { inner: entry, limits, budget, produced: 0, consumed: &consumed };
-        match extract_nested(&mut guarded, &path, None, size, limits, budget, depth + 1, sink) {
+        sink.enter_member(&path);
+        let extracted = extract_nested(&mut guarded, &path, None, size, limits, budget, depth + 1, sink);
+        sink.leave_member();
+        match extracted {
             Ok(r) => fold.member(&r),
             Err(ExtractError::Io(e)) if is_corrupt(&e) => return Ok(malformed(MIME, fold.size)),
             Err(e) => return Err(e),
@@ -269,7 +275,11 @@ pub(crate) fn zip<R: Read>(
         let name = file.name().to_string();
         let consumed = Cell::new(file.compressed_size());
         let mut guarded = Guarded { inner: file, limits, budget, produced: 0, consumed: &consumed };
-        match extract_nested(&mut guarded, &name, None, Some(declared), limits, budget, depth + 1, sink) {
+        sink.enter_member(&name);
+        let extracted =
+            extract_nested(&mut guarded, &name, None, Some(declared), limits, budget, depth + 1, sink);
+        sink.leave_member();
+        match extracted {
             Ok(r) => fold.member(&r),
             Err(ExtractError::Io(e)) if is_corrupt(&e) => {
                 fold.reason.get_or_insert(Reason::MalformedFile);

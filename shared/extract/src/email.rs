@@ -50,6 +50,7 @@ pub(crate) fn extract<R: Read>(
             status = Status::partial(Reason::ArchiveNestingLevelOverLimit);
             break;
         }
+        sink.enter_member(&name);
         let member = extract_nested(
             &mut contents,
             &name,
@@ -59,7 +60,9 @@ pub(crate) fn extract<R: Read>(
             budget,
             depth + 1,
             sink,
-        )?;
+        );
+        sink.leave_member();
+        let member = member?;
         if member.status.code != sluice_finding::StatusCode::Complete && status.reason.is_none() {
             status = Status::partial(Reason::ArchiveContainsUnprocessedFiles);
         }

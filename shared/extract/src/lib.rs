@@ -29,6 +29,11 @@ pub use sniff::{sniff, Format};
 /// Receives every segment an extractor produces, in document order.
 pub trait SegmentSink {
     fn segment(&mut self, segment: &Segment<'_>);
+    /// The segments that follow, until the matching [`SegmentSink::leave_member`], come from
+    /// this member of an archive (or attachment of an e-mail), named by its path inside it.
+    /// Members nest as archives do.
+    fn enter_member(&mut self, _path: &str) {}
+    fn leave_member(&mut self) {}
 }
 
 impl<F: FnMut(&Segment<'_>)> SegmentSink for F {

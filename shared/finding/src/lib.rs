@@ -17,8 +17,9 @@ pub use object::{
 };
 pub use record::{finding_id, policy_finding_id, timestamp, ScanRecord};
 pub use result::{
-    ClassificationResult, CustomDataIdentifiers, CustomDetection, Detection, IdentifierInfo, ResultBuilder,
-    SensitiveDataItem, SeverityRule, Status, StatusCode, MAX_LOCATIONS_IN_FINDING, MAX_LOCATIONS_IN_RESULT,
+    ClassificationResult, CustomDataIdentifiers, CustomDetection, Detection, EmbeddedFile, IdentifierInfo,
+    ResultBuilder, SensitiveDataItem, SeverityRule, Status, StatusCode, MAX_LOCATIONS_IN_FINDING,
+    MAX_LOCATIONS_IN_RESULT,
 };
 pub use severity::{Category, FindingType, Severity, SeverityRow};
 

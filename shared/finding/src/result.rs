@@ -88,6 +88,19 @@ pub struct ClassificationResult {
     #[serde(with = "macie_severity")]
     pub severity: Option<Severity>,
     pub finding_type: Option<FindingType>,
+    /// For an archive (or an e-mail's attachments): what each member holds, by its path inside
+    /// the archive, as a discovery result gives it. Findings leave it out, as Macie's do.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub embedded_files: Vec<EmbeddedFile>,
+}
+
+/// The sensitive data in one member of an archive (`reports/2024.tar/customers.csv`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmbeddedFile {
+    pub file_path: String,
+    pub sensitive_data: Vec<SensitiveDataItem>,
+    pub custom_data_identifiers: CustomDataIdentifiers,
 }
 
 impl ClassificationResult {
@@ -95,6 +108,7 @@ impl ClassificationResult {
     /// `additionalOccurrences` says when locations were left out.
     pub fn truncated(&self, max: usize) -> ClassificationResult {
         let mut out = self.clone();
+        out.embedded_files.clear();
         let mut dropped = false;
         for item in &mut out.sensitive_data {
             for d in &mut item.detections {
@@ -135,6 +149,7 @@ impl ClassificationResult {
             custom_data_identifiers: CustomDataIdentifiers::default(),
             severity: None,
             finding_type: None,
+            embedded_files: Vec::new(),
         }
     }
 }
@@ -262,6 +277,7 @@ impl<'a> ResultBuilder<'a> {
             custom_data_identifiers: custom,
             severity,
             finding_type: FindingType::from_categories(finding_categories),
+            embedded_files: Vec::new(),
         }
     }
 }

@@ -11,19 +11,22 @@ mod scan;
 pub use scan::{unknown_posture, ObjectChange, Ports, ScanError, ScanSummary, Scanner, Scope};
 
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::time::Instant;
 
 use sluice_detect::{ContextHits, Engine, Match};
 use sluice_extract::{extract, ExtractError, Limits, Segment, SegmentSink};
-use sluice_finding::{ClassificationResult, Reason, ResultBuilder, Status};
+use sluice_finding::{ClassificationResult, EmbeddedFile, Reason, ResultBuilder, Status};
 
 /// Macie stops counting full names and mailing addresses after 1,000 in a file (macie.md §4.2).
 const CONTEXTUAL_CAP: u64 = 1000;
 const CONTEXTUAL_IDS: [&str; 2] = ["NAME", "ADDRESS"];
 /// Distinct column headers / JSON paths whose keywords are remembered for one object.
 const MAX_CACHED_CONTEXTS: usize = 10_000;
+/// Archive members whose findings a result lists one by one (all of them still count in the
+/// archive's totals): a bound on a result's size whatever the archive holds.
+const MAX_EMBEDDED_FILES: usize = 1000;
 
 /// What to read an object as.
 #[derive(Debug, Clone, Copy, Default)]
@@ -46,6 +49,7 @@ pub fn classify<R: Read>(
     let timed_out = Cell::new(false);
     let mut sink = EngineSink {
         engine,
+        max_locations,
         builder: ResultBuilder::new(max_locations),
         matches: Vec::new(),
         spans: Vec::new(),
@@ -53,6 +57,8 @@ pub fn classify<R: Read>(
         contextual_counts: HashMap::new(),
         deadline,
         timed_out: &timed_out,
+        members: Vec::new(),
+        embedded: BTreeMap::new(),
     };
     let reader = DeadlineReader { inner: reader, deadline, timed_out: &timed_out };
     let extraction = extract(reader, hint.name, hint.content_type, hint.size, limits, &mut sink);
@@ -64,10 +70,10 @@ pub fn classify<R: Read>(
             Err(_) => sluice_extract::sniff(&[], hint.content_type, hint.name).mime_type(),
         };
         let size = extraction.as_ref().map_or(0, |e| e.size_classified);
-        return Ok(sink.builder.finish(mime, size, Status::partial(Reason::TimeCutOffReached)));
+        return Ok(sink.finish(mime, size, Status::partial(Reason::TimeCutOffReached)));
     }
     let extraction = extraction?;
-    Ok(sink.builder.finish(extraction.mime_type, extraction.size_classified, extraction.status))
+    Ok(sink.finish(extraction.mime_type, extraction.size_classified, extraction.status))
 }
 
 /// Ends the object's stream once its time is up (the extractor then stops where it is).
@@ -93,6 +99,7 @@ impl<R: Read> Read for DeadlineReader<'_, R> {
 /// Runs the engine on every segment and tallies what it finds.
 struct EngineSink<'e> {
     engine: &'e Engine,
+    max_locations: usize,
     builder: ResultBuilder<'e>,
     matches: Vec<Match>,
     spans: Vec<(usize, usize)>,
@@ -100,9 +107,41 @@ struct EngineSink<'e> {
     contextual_counts: HashMap<u32, u64>,
     deadline: Option<Instant>,
     timed_out: &'e Cell<bool>,
+    /// The archive members being read, outermost first.
+    members: Vec<String>,
+    /// What each member with findings holds, by its path.
+    embedded: BTreeMap<String, ResultBuilder<'e>>,
+}
+
+impl EngineSink<'_> {
+    fn finish(self, mime_type: &str, size: u64, status: Status) -> ClassificationResult {
+        let mut result = self.builder.finish(mime_type, size, status);
+        result.embedded_files = self
+            .embedded
+            .into_iter()
+            .map(|(file_path, builder)| {
+                let member = builder.finish("", 0, Status::complete());
+                EmbeddedFile {
+                    file_path,
+                    sensitive_data: member.sensitive_data,
+                    custom_data_identifiers: member.custom_data_identifiers,
+                }
+            })
+            .filter(|f| !f.sensitive_data.is_empty() || f.custom_data_identifiers.total_count > 0)
+            .collect();
+        result
+    }
 }
 
 impl SegmentSink for EngineSink<'_> {
+    fn enter_member(&mut self, path: &str) {
+        self.members.push(path.to_string());
+    }
+
+    fn leave_member(&mut self) {
+        self.members.pop();
+    }
+
     fn segment(&mut self, segment: &Segment<'_>) {
         // Formats parsed whole (PDF, Office) hand over their segments after the last read.
         if self.timed_out.get() || self.deadline.is_some_and(|d| Instant::now() >= d) {
@@ -138,6 +177,19 @@ impl SegmentSink for EngineSink<'_> {
                     continue;
                 }
                 *n += 1;
+            }
+            if !self.members.is_empty() {
+                let path = self.members.join("/");
+                let room = self.embedded.len() < MAX_EMBEDDED_FILES;
+                if let Some(member) = match self.embedded.get_mut(&path) {
+                    Some(member) => Some(member),
+                    None if room => Some(
+                        self.embedded.entry(path).or_insert_with(|| ResultBuilder::new(self.max_locations)),
+                    ),
+                    None => None,
+                } {
+                    member.add(info, loc.clone());
+                }
             }
             self.builder.add(info, loc);
         }
@@ -211,6 +263,37 @@ mod tests {
         let unlimited = classify(&engine(), text.as_bytes(), hint, &Limits::default(), 1000).unwrap();
         assert_eq!(unlimited.status.code, StatusCode::Complete);
         assert_eq!(unlimited.sensitive_data[0].detections[0].count, 2);
+    }
+
+    #[test]
+    fn an_archive_result_names_the_members_that_hold_each_finding() {
+        let mut tar = tar::Builder::new(Vec::new());
+        for (path, body) in [
+            ("docs/readme.txt", "nothing here\n"),
+            ("exports/staff.csv", "name,ssn\nJane,536-22-8726\nBob,536-22-8727\n"),
+            ("exports/notes.txt", "employee ssn: 536-22-8728\n"),
+        ] {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(body.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            tar.append_data(&mut header, path, body.as_bytes()).unwrap();
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &tar.into_inner().unwrap()).unwrap();
+        let bytes = gz.finish().unwrap();
+        let hint = ObjectHint { name: "bundle.tar.gz", ..Default::default() };
+        let r = classify(&engine(), &bytes[..], hint, &Limits::default(), 1000).unwrap();
+        assert_eq!(r.total_count(), 3, "the archive's totals count every member");
+        let members: Vec<(&str, u64)> = r
+            .embedded_files
+            .iter()
+            .map(|f| (f.file_path.as_str(), f.sensitive_data.iter().map(|i| i.total_count).sum()))
+            .collect();
+        assert_eq!(members, [("bundle.tar/exports/notes.txt", 1), ("bundle.tar/exports/staff.csv", 2)]);
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["embeddedFiles"][1]["filePath"], "bundle.tar/exports/staff.csv");
+        assert!(r.truncated(15).embedded_files.is_empty(), "a finding leaves members out, as Macie's do");
     }
 
     #[test]
