@@ -11,6 +11,7 @@ use super::Validator;
 
 pub(super) const VALIDATORS: &[(&str, Validator)] = &[
     ("full_name", full_name),
+    ("labelled_name", labelled_name),
     ("address_us", address_us),
     ("address_ca", address_ca),
     ("address_uk", address_uk),
@@ -465,6 +466,25 @@ fn full_name(v: &str) -> bool {
         w.chars().any(|c| c.is_alphabetic() && !c.is_ascii())
     };
     (first_ok && (last_ok || accented(false))) || (last_ok && accented(true))
+}
+
+/// A name a form labels as one (`Nom: Alix Riou`): the label vouches for it, so the lists need
+/// only know its first word as a given name or its last as a surname, and no word may be a
+/// street, company or other stop word.
+fn labelled_name(v: &str) -> bool {
+    let words: Vec<String> =
+        v.split_whitespace().map(fold).filter(|w| !PARTICLES.contains(&w.as_str())).collect();
+    let (Some(first), Some(last)) = (words.first(), words.last()) else { return false };
+    if words.len() < 2 || first.len() < 2 || last.len() < 2 {
+        return false;
+    }
+    if words.iter().flat_map(|w| w.split('-')).any(|w| ANY_STOP.contains(&w)) {
+        return false;
+    }
+    if FIRST_STOP.contains(&first.as_str()) || LAST_STOP.contains(&last.as_str()) {
+        return false;
+    }
+    in_set(first_names(), first) || in_set(surnames(), last)
 }
 
 // ---------------------------------------------------------------------------------------
