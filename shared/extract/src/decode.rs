@@ -25,6 +25,16 @@ pub fn choose_encoding(head: &[u8]) -> &'static Encoding {
     }
 }
 
+/// An object's text as UTF-8, its encoding chosen from its first 4 KB (a BOM, valid UTF-8,
+/// or else Windows-1252): how every text format starts.
+pub fn utf8_text<R: Read>(mut reader: R) -> io::Result<Utf8Reader<io::Chain<io::Cursor<Vec<u8>>, R>>> {
+    let mut head = vec![0u8; 4096];
+    let n = crate::read_full(&mut reader, &mut head)?;
+    head.truncate(n);
+    let encoding = choose_encoding(&head);
+    Ok(Utf8Reader::new(io::Cursor::new(head).chain(reader), encoding))
+}
+
 /// A reader that yields the UTF-8 form of another reader's text.
 pub struct Utf8Reader<R> {
     inner: R,

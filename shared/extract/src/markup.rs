@@ -13,25 +13,20 @@ use std::io::Read;
 
 use sluice_finding::Status;
 
-use crate::decode::{choose_encoding, Utf8Reader};
 use crate::segment::{Segment, SegmentOrigin};
-use crate::{read_full, ExtractError, Extraction, Limits, SegmentSink};
+use crate::{ExtractError, Extraction, Limits, SegmentSink};
 
 /// HTML documents up to this size are read whole, so that their tables can be read by column;
 /// larger ones stream as text with their markup blanked.
 const HTML_TABLES_UP_TO: u64 = 16 << 20;
 
 pub fn extract<R: Read>(
-    mut reader: R,
+    reader: R,
     mime_type: &'static str,
     limits: &Limits,
     sink: &mut dyn SegmentSink,
 ) -> Result<Extraction, ExtractError> {
-    let mut head = vec![0u8; 4096];
-    let n = read_full(&mut reader, &mut head)?;
-    head.truncate(n);
-    let encoding = choose_encoding(&head);
-    let mut decoded = Utf8Reader::new(std::io::Cursor::new(head).chain(reader), encoding);
+    let mut decoded = crate::decode::utf8_text(reader)?;
     let chunk = limits.chunk_bytes.max(2 * crate::text::OVERLAP);
     if mime_type == "text/html" {
         let mut whole = Vec::new();

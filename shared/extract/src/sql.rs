@@ -12,9 +12,8 @@ use std::io::{BufRead, BufReader, Read};
 
 use sluice_finding::Status;
 
-use crate::decode::{choose_encoding, Utf8Reader};
 use crate::segment::{Segment, SegmentOrigin};
-use crate::{read_full, ExtractError, Extraction, Limits, SegmentSink};
+use crate::{ExtractError, Extraction, Limits, SegmentSink};
 
 const MIME: &str = "application/sql";
 /// Longest line parsed as a statement; longer ones are read as text, in pieces.
@@ -27,15 +26,11 @@ const NOT_COLUMNS: [&str; 10] =
     ["PRIMARY", "KEY", "UNIQUE", "CONSTRAINT", "INDEX", "FOREIGN", "CHECK", "FULLTEXT", "SPATIAL", "EXCLUDE"];
 
 pub fn extract<R: Read>(
-    mut reader: R,
+    reader: R,
     limits: &Limits,
     sink: &mut dyn SegmentSink,
 ) -> Result<Extraction, ExtractError> {
-    let mut head = vec![0u8; 4096];
-    let n = read_full(&mut reader, &mut head)?;
-    head.truncate(n);
-    let encoding = choose_encoding(&head);
-    let mut reader = BufReader::new(Utf8Reader::new(std::io::Cursor::new(head).chain(reader), encoding));
+    let mut reader = BufReader::new(crate::decode::utf8_text(reader)?);
     let mut dump = Dump::new(limits.chunk_bytes);
     let mut raw = Vec::new();
     let mut size = 0u64;

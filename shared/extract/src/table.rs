@@ -5,22 +5,17 @@ use std::io::Read;
 
 use sluice_finding::{Reason, Status};
 
-use crate::decode::{choose_encoding, Utf8Reader};
 use crate::segment::{Segment, SegmentOrigin};
-use crate::{read_full, ExtractError, Extraction, Limits, SegmentSink};
+use crate::{ExtractError, Extraction, Limits, SegmentSink};
 
 pub fn extract<R: Read>(
-    mut reader: R,
+    reader: R,
     delimiter: u8,
     mime_type: &'static str,
     _limits: &Limits,
     sink: &mut dyn SegmentSink,
 ) -> Result<Extraction, ExtractError> {
-    let mut head = vec![0u8; 4096];
-    let n = read_full(&mut reader, &mut head)?;
-    head.truncate(n);
-    let encoding = choose_encoding(&head);
-    let decoded = Utf8Reader::new(std::io::Cursor::new(head).chain(reader), encoding);
+    let decoded = crate::decode::utf8_text(reader)?;
     let mut csv =
         csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(decoded);
     let mut header: Vec<String> = Vec::new();

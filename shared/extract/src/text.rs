@@ -5,7 +5,6 @@ use std::io::Read;
 
 use sluice_finding::Status;
 
-use crate::decode::{choose_encoding, Utf8Reader};
 use crate::segment::{Segment, SegmentOrigin};
 use crate::{read_full, ExtractError, Extraction, Limits, SegmentSink};
 
@@ -19,12 +18,7 @@ pub fn extract<R: Read>(
     limits: &Limits,
     sink: &mut dyn SegmentSink,
 ) -> Result<Extraction, ExtractError> {
-    let mut reader = reader;
-    let mut head = vec![0u8; 4096];
-    let n = read_full(&mut reader, &mut head)?;
-    head.truncate(n);
-    let encoding = choose_encoding(&head);
-    let decoded = Utf8Reader::new(std::io::Cursor::new(head).chain(reader), encoding);
+    let decoded = crate::decode::utf8_text(reader)?;
     let size = stream_lines(decoded, limits.chunk_bytes.max(2 * OVERLAP), sink)?;
     Ok(Extraction { status: Status::complete(), mime_type, size_classified: size })
 }
