@@ -175,6 +175,7 @@ impl CustomIdentifierSpec {
             yields_to: Vec::new(),
             max_len: MAX_REGEX.max(distance),
             multiline: false,
+            across_fields: false,
             recommended: false,
             enabled_by_default: true,
             custom: Some(CustomTerms {

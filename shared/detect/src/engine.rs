@@ -336,6 +336,25 @@ impl Engine {
         }
     }
 
+    /// Scans a structured record's fields written out as one line (`key: value, …`) with only
+    /// the rules whose match spans fields ([`CompiledRule::across_fields`]): an access key ID
+    /// and its secret are two fields of one JSON object, never one value.
+    pub fn scan_record(&self, line: &str, out: &mut Vec<Match>) {
+        let first = out.len();
+        for (i, rule) in self.rules.iter().enumerate() {
+            if rule.across_fields {
+                self.run_rule(i as u32, line, &[(0, line.len())], true, &[], out);
+            }
+        }
+        out[first..].sort_unstable_by_key(|m| (m.start, m.end, m.rule));
+        self.resolve_yields(first, out);
+    }
+
+    /// Whether any rule spans fields (so records are worth writing out).
+    pub fn has_record_rules(&self) -> bool {
+        self.rules.iter().any(|r| r.across_fields)
+    }
+
     /// Matches before `yields_to` is applied: what each rule finds on its own.
     pub fn scan_raw(&self, text: &str, context: &ContextHits, out: &mut Vec<Match>) {
         // Segments are often tiny (a CSV cell, a JSON value): reuse the buffers.

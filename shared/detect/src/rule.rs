@@ -91,6 +91,10 @@ pub struct RuleSpec {
     /// Matches may span lines (private keys).
     #[serde(default)]
     pub multiline: bool,
+    /// The rule's match spans fields of one record (an access key ID and its secret): it also
+    /// runs over a structured record's fields written out as one line (`Engine::scan_record`).
+    #[serde(default)]
+    pub across_fields: bool,
     /// In Macie's RECOMMENDED set (macie.md §1.6).
     #[serde(default)]
     pub recommended: bool,
@@ -155,6 +159,7 @@ pub struct CompiledRule {
     pub yields_to: Vec<String>,
     pub max_len: usize,
     pub multiline: bool,
+    pub across_fields: bool,
     pub recommended: bool,
     pub enabled_by_default: bool,
     pub(crate) custom: Option<CustomTerms>,
@@ -207,6 +212,7 @@ impl CompiledRule {
             yields_to: spec.yields_to.clone(),
             max_len: spec.max_len,
             multiline: spec.multiline,
+            across_fields: spec.across_fields,
             recommended: spec.recommended,
             enabled_by_default: spec.enabled_by_default,
             custom: None,

@@ -144,6 +144,7 @@ fn visit<'v>(
 ) {
     match value {
         Value::Object(map) => {
+            let record = flat_record(map);
             for (k, v) in map {
                 let len = path.len();
                 if k.chars().all(|c| c.is_alphanumeric() || c == '_') && !k.is_empty() {
@@ -158,6 +159,16 @@ fn visit<'v>(
                 visit(v, record_index, keys, path, sink);
                 keys.pop();
                 path.truncate(len);
+            }
+            if let Some(line) = record {
+                let shown = truncate_path(path);
+                sink.record(&Segment {
+                    text: &line,
+                    context: keys,
+                    context_id: None,
+                    report: 0..line.len(),
+                    origin: SegmentOrigin::Record { record_index, json_path: &shown },
+                });
             }
         }
         Value::Array(items) => {
@@ -199,6 +210,30 @@ fn visit<'v>(
         Value::Number(n) => emit(&n.to_string(), record_index, keys, path, sink),
         Value::Bool(_) | Value::Null => {}
     }
+}
+
+/// Fields of one object written out for the identifiers that span fields: objects of two to
+/// 32 scalar fields, each short (larger objects are documents, not records).
+fn flat_record(map: &serde_json::Map<String, Value>) -> Option<String> {
+    if map.len() < 2 || map.len() > 32 {
+        return None;
+    }
+    let mut line = String::new();
+    for (k, v) in map {
+        let value = match v {
+            Value::String(s) if s.len() <= 256 => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(_) | Value::Null => continue,
+            _ => return None,
+        };
+        if !line.is_empty() {
+            line.push_str(", ");
+        }
+        line.push_str(k);
+        line.push_str(": ");
+        line.push_str(&value);
+    }
+    Some(line)
 }
 
 /// The items of an array that holds a text line by line (a notebook's `source` and `text`):

@@ -34,6 +34,10 @@ pub trait SegmentSink {
     /// Members nest as archives do.
     fn enter_member(&mut self, _path: &str) {}
     fn leave_member(&mut self) {}
+    /// One structured record (a JSON object of scalar fields) written out as `key: value`
+    /// pairs, after its fields went to [`SegmentSink::segment`] one by one: for identifiers
+    /// made of two fields (an access key ID beside its secret). Ignored by default.
+    fn record(&mut self, _fields: &Segment<'_>) {}
 }
 
 impl<F: FnMut(&Segment<'_>)> SegmentSink for F {

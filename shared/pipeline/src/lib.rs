@@ -11,12 +11,12 @@ mod scan;
 pub use scan::{unknown_posture, ObjectChange, Ports, ScanError, ScanSummary, Scanner, Scope};
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::time::Instant;
 
 use sluice_detect::{ContextHits, Engine, Match};
-use sluice_extract::{extract, ExtractError, Limits, Segment, SegmentSink};
+use sluice_extract::{extract, ExtractError, Limits, Segment, SegmentOrigin, SegmentSink};
 use sluice_finding::{ClassificationResult, EmbeddedFile, Reason, ResultBuilder, Status};
 
 /// Macie stops counting full names and mailing addresses after 1,000 in a file (macie.md §4.2).
@@ -59,6 +59,7 @@ pub fn classify<R: Read>(
         timed_out: &timed_out,
         members: Vec::new(),
         embedded: BTreeMap::new(),
+        record_values: HashSet::new(),
     };
     let reader = DeadlineReader { inner: reader, deadline, timed_out: &timed_out };
     let extraction = extract(reader, hint.name, hint.content_type, hint.size, limits, &mut sink);
@@ -111,6 +112,8 @@ struct EngineSink<'e> {
     members: Vec<String>,
     /// What each member with findings holds, by its path.
     embedded: BTreeMap<String, ResultBuilder<'e>>,
+    /// Identifier and value digests found in the fields of the record being read.
+    record_values: HashSet<(u64, u64)>,
 }
 
 impl EngineSink<'_> {
@@ -134,6 +137,22 @@ impl EngineSink<'_> {
 }
 
 impl SegmentSink for EngineSink<'_> {
+    fn record(&mut self, fields: &Segment<'_>) {
+        if self.timed_out.get() || !self.engine.has_record_rules() {
+            return;
+        }
+        self.matches.clear();
+        self.engine.scan_record(fields.text, &mut self.matches);
+        // A secret its own field already showed (`"aws_secret_access_key": …`) is not counted
+        // again for its record.
+        let (seen, engine) = (&self.record_values, self.engine);
+        self.matches.retain(|m| {
+            !seen.contains(&(fingerprint(engine.info(m.rule).id), fingerprint(&fields.text[m.start..m.end])))
+        });
+        self.add_matches(fields);
+        self.record_values.clear();
+    }
+
     fn enter_member(&mut self, path: &str) {
         self.members.push(path.to_string());
     }
@@ -163,6 +182,31 @@ impl SegmentSink for EngineSink<'_> {
         self.matches.clear();
         engine.scan(segment.text, ctx, &mut self.matches);
         self.matches.retain(|m| segment.report.contains(&m.start));
+        if self.matches.is_empty() {
+            return;
+        }
+        if matches!(segment.origin, SegmentOrigin::Record { .. }) && self.record_values.len() < 1024 {
+            for m in &self.matches {
+                let id = fingerprint(engine.info(m.rule).id);
+                self.record_values.insert((id, fingerprint(&segment.text[m.start..m.end])));
+            }
+        }
+        self.add_matches(segment);
+    }
+}
+
+/// A short digest of a value, to recognise it again within one record (never stored).
+fn fingerprint(value: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(value, &mut h);
+    std::hash::Hasher::finish(&h)
+}
+
+impl EngineSink<'_> {
+    /// Locates the matches found in `segment` and adds them to the result (and to the
+    /// archive member's, inside an archive).
+    fn add_matches(&mut self, segment: &Segment<'_>) {
+        let engine = self.engine;
         if self.matches.is_empty() {
             return;
         }
@@ -294,6 +338,44 @@ mod tests {
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["embeddedFiles"][1]["filePath"], "bundle.tar/exports/staff.csv");
         assert!(r.truncated(15).embedded_files.is_empty(), "a finding leaves members out, as Macie's do");
+    }
+
+    #[test]
+    fn an_access_key_pair_in_two_fields_of_one_object_is_found_once() {
+        let cfg = "identifiers: {selector: INCLUDE, ids: [AWS_CREDENTIALS]}";
+        let engine = Engine::from_config(&DetectionConfig::from_yaml(cfg).unwrap()).unwrap();
+        let tfstate = r#"{"resources": [{"type": "aws_iam_access_key", "instances": [{"attributes":
+            {"id": "AKIAZAZVAGI4ESHKQFNK", "secret": "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", "user": "ci"}}]}]}"#;
+        let hint = ObjectHint { name: "terraform.tfstate", ..Default::default() };
+        let r = classify(&engine, tfstate.as_bytes(), hint, &Limits::default(), 1000).unwrap();
+        let det = &r.sensitive_data[0].detections[0];
+        assert_eq!((det.kind.as_str(), det.count), ("AWS_CREDENTIALS", 1));
+        assert_eq!(
+            det.occurrences.records[0].json_path, "$.resources[0].instances[0].attributes",
+            "located at the record that holds the pair"
+        );
+        // Named by its own key, the secret is found in its field; its record does not count it again.
+        let cli = r#"{"AccessKey": {"AccessKeyId": "AKIAZAZVAGI4ESHKQFNK", "SecretAccessKey": "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"}}"#;
+        let r = classify(
+            &engine,
+            cli.as_bytes(),
+            ObjectHint { name: "key.json", ..Default::default() },
+            &Limits::default(),
+            1000,
+        )
+        .unwrap();
+        assert_eq!(r.sensitive_data[0].detections[0].count, 1);
+        // A secret-shaped value beside no access key ID is not a pair.
+        let lone = r#"{"id": "build-42", "secret": "/pLnREG6rNcrSI4ja6HmErEegNWmS/2NXPukywv1"}"#;
+        let r = classify(
+            &engine,
+            lone.as_bytes(),
+            ObjectHint { name: "x.json", ..Default::default() },
+            &Limits::default(),
+            1000,
+        )
+        .unwrap();
+        assert!(r.sensitive_data.is_empty());
     }
 
     #[test]
