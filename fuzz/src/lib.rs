@@ -23,12 +23,14 @@ use sluice_finding::Location;
 /// The crate's defaults, with sizes cut so that no single input can legitimately run for
 /// seconds (libFuzzer's -timeout is 10 s): archives stop at 64 MiB extracted, a bomb's ratio
 /// is checked after 1 MiB, and documents parsed whole (JSON, PDF, zip, Office, Parquet) are
-/// read up to 4 MiB.
+/// read up to 4 MiB. Text is cut into 32 KiB chunks (the smallest the text reader uses)
+/// rather than 1 MiB, so that inputs of up to 64 KiB reach the chunk cuts too.
 pub fn limits() -> Limits {
     Limits {
         max_document_bytes: 4 << 20,
         max_extracted_bytes: 64 << 20,
         ratio_check_after: 1 << 20,
+        chunk_bytes: 32 << 10,
         ..Limits::default()
     }
 }
