@@ -53,7 +53,7 @@ nice -n 10 "${build[@]}"
 logs="$fuzz/artifacts/logs"
 mkdir -p "$logs"
 
-# One target: fresh scratch corpus from the seeds, then libFuzzer for $seconds.
+# One target: a fresh scratch corpus from the seeds, then libFuzzer for $seconds.
 fuzz_one() {
     local t="$1" corpus="$fuzz/corpus/$1" log="$logs/$1.log" start end rc
     rm -rf "$corpus"
@@ -61,8 +61,8 @@ fuzz_one() {
     cp "$fuzz/seeds/$t"/* "$corpus"/
     start=$(date +%s)
     rc=0
-    nice -n 10 "${run[@]}" "$t" "$corpus" -- "${libfuzzer_flags[@]}" \
-        -artifact_prefix="$fuzz/artifacts/$t/" >"$log" 2>&1 || rc=$?
+    # cargo fuzz run passes -artifact_prefix=fuzz/artifacts/$t/ itself.
+    nice -n 10 "${run[@]}" "$t" "$corpus" -- "${libfuzzer_flags[@]}" >"$log" 2>&1 || rc=$?
     end=$(date +%s)
     echo "$rc $((end - start))" >"$log.result"
 }
@@ -70,7 +70,7 @@ fuzz_one() {
 # At most $parallel targets at once.
 pids=()
 for t in "${targets[@]}"; do
-    echo "+ RUSTC_BOOTSTRAP=1 nice -n 10 ${run[*]} $t fuzz/corpus/$t -- ${libfuzzer_flags[*]} -artifact_prefix=fuzz/artifacts/$t/"
+    echo "+ RUSTC_BOOTSTRAP=1 nice -n 10 ${run[*]} $t fuzz/corpus/$t -- ${libfuzzer_flags[*]}"
     fuzz_one "$t" &
     pids+=($!)
     while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do

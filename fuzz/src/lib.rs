@@ -11,6 +11,10 @@
 //! [`run_guarded`]: it replaces the hook with one that only remembers the message, and
 //! catches the panic itself at the entry point. A panic that escapes `extract` is still a
 //! crash: the target prints the message and aborts, and libFuzzer saves the input.
+//!
+//! To see the difference, run a target with `SLUICE_FUZZ_LIBFUZZER_HOOK=1`: the hook is left
+//! as libfuzzer-sys set it, and the first PDF that pdf-extract panics on aborts the run, though
+//! sluice-extract catches that panic.
 
 use std::cell::RefCell;
 use std::hint::black_box;
@@ -70,9 +74,11 @@ static HOOK: Once = Once::new();
 /// Runs `f`, letting panics that `f` catches itself go, and aborting on one that escapes.
 pub fn run_guarded(f: impl FnOnce()) {
     HOOK.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
-            LAST_PANIC.with(|p| *p.borrow_mut() = Some(info.to_string()));
-        }));
+        if std::env::var_os("SLUICE_FUZZ_LIBFUZZER_HOOK").is_none() {
+            std::panic::set_hook(Box::new(|info| {
+                LAST_PANIC.with(|p| *p.borrow_mut() = Some(info.to_string()));
+            }));
+        }
     });
     LAST_PANIC.with(|p| p.borrow_mut().take());
     if std::panic::catch_unwind(AssertUnwindSafe(f)).is_err() {
