@@ -140,7 +140,7 @@ pub(crate) fn extract_nested(
         Format::Zip => archive::zip(rest, limits, budget, depth, sink),
         Format::Office(kind) => office::extract(rest, kind, limits, sink),
         Format::Parquet => columnar::parquet(rest, limits, sink),
-        Format::Avro => columnar::avro(rest, sink),
+        Format::Avro => columnar::avro(rest, limits, sink),
         Format::Pdf => pdf::extract(rest, limits, sink),
         Format::Unsupported(mime) => Ok(Extraction::skipped(mime, Reason::UnsupportedFileTypeException)),
     }

@@ -54,3 +54,64 @@ fn binary_junk_under_text_names_is_unsupported() {
         assert_eq!(ex.status.code, StatusCode::Skipped, "{name}");
     }
 }
+
+mod fixtures;
+
+/// Found by fuzzing (`scripts/fuzz.sh parquet`): one byte of a page header turned into an
+/// unknown page type, on which the parquet crate panics (`unimplemented!`) instead of
+/// returning an error. The panic is caught: the file is malformed, not the batch's end.
+#[test]
+fn parquet_with_an_unknown_page_type_is_malformed_not_a_panic() {
+    let mut file = fixtures::parquet_file(parquet::basic::Compression::UNCOMPRESSED);
+    assert_eq!(file[98], 0, "the first page header's type (fixture layout)");
+    file[98] = b'0';
+    let (ex, _) = run(&file, "customers.parquet");
+    assert_eq!(ex.status.reason, Some(Reason::MalformedFile), "{ex:?}");
+}
+
+/// Found by fuzzing (`scripts/fuzz.sh avro`): a record name that is not a valid Avro name, on
+/// which apache-avro 0.20 panicked (`unwrap` in its schema parser).
+#[test]
+fn avro_with_an_invalid_schema_name_is_malformed_not_a_panic() {
+    let file = fixtures::avro_file(apache_avro::Codec::Null);
+    let (from, to) = (&br#""name":"identity","fields""#[..], &br#""name":"ident)ty","fields""#[..]);
+    let at = file.windows(from.len()).position(|w| w == from).expect("the nested record's name");
+    let file = [&file[..at], to, &file[at + from.len()..]].concat();
+    let (ex, _) = run(&file, "customers.avro");
+    assert_eq!(ex.status, Status::skipped(Reason::MalformedFile), "{ex:?}");
+}
+
+/// Avro's zig-zag varint.
+fn avro_long(n: i64) -> Vec<u8> {
+    let mut z = ((n << 1) ^ (n >> 63)) as u64;
+    let mut out = Vec::new();
+    loop {
+        if z < 0x80 {
+            out.push(z as u8);
+            return out;
+        }
+        out.push((z as u8 & 0x7f) | 0x80);
+        z >>= 7;
+    }
+}
+
+/// Found by fuzzing (`scripts/fuzz.sh archive`, a 400-byte input): an Avro header whose
+/// metadata map declares billions of entries. apache-avro 0.20 reserved room for all of them
+/// up front (21 GB for that input) and the allocation failure aborted the process; 0.22 checks
+/// a collection's size against its allocation cap, which sluice-extract sets from the limits.
+#[test]
+fn avro_header_declaring_billions_of_entries_is_refused_without_allocating() {
+    for count in [1i64 << 20, 1 << 28, 1 << 40, i64::MAX >> 1] {
+        let file = [&b"Obj\x01"[..], &avro_long(count), b"\x02k\x02v\x00"].concat();
+        let started = Instant::now();
+        let (ex, _) = run(&file, "customers.avro");
+        assert_eq!(ex.status, Status::skipped(Reason::MalformedFile), "{count}: {ex:?}");
+        assert!(started.elapsed().as_secs() < 2, "{count}");
+    }
+    // A block (decoded whole) declaring more bytes than the document limit is refused too.
+    let header = fixtures::avro_file(apache_avro::Codec::Null);
+    let schema_end = header.windows(16).position(|w| w == b"sluice-fixture!!").expect("the sync marker") + 16;
+    let file = [&header[..schema_end], &avro_long(1), &avro_long(1 << 40), b"tiny"].concat();
+    let (ex, _) = run(&file, "customers.avro");
+    assert_ne!(ex.status.code, StatusCode::Complete, "{ex:?}");
+}
