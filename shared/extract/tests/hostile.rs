@@ -115,3 +115,44 @@ fn avro_header_declaring_billions_of_entries_is_refused_without_allocating() {
     let (ex, _) = run(&file, "customers.avro");
     assert_ne!(ex.status.code, StatusCode::Complete, "{ex:?}");
 }
+
+/// Found by fuzzing (`scripts/fuzz.sh pdf`): a page whose `/Parent` is itself. pdf-extract
+/// looks for a page's Resources and MediaBox up the `/Parent` links, without end: the scan
+/// hung (in an optimised build; a debug build overflows the stack). Such a page tree is now
+/// refused before pdf-extract reads a page.
+#[test]
+fn pdf_page_tree_with_a_parent_cycle_is_refused_not_a_hang() {
+    use lopdf::{dictionary, Document, Object, Stream};
+    for self_parent in [true, false] {
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let page_id = doc.new_object_id();
+        let content = Stream::new(dictionary! {}, b"BT (Employee SSN 536-22-8726) Tj ET".to_vec());
+        let content_id = doc.add_object(content);
+        // The cycle: the page is its own parent, or the tree's root names the page as parent.
+        let (page_parent, root_parent) =
+            if self_parent { (page_id, None) } else { (pages_id, Some(page_id)) };
+        doc.objects.insert(
+            page_id,
+            Object::Dictionary(
+                dictionary! { "Type" => "Page", "Parent" => page_parent, "Contents" => content_id },
+            ),
+        );
+        let mut root = dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 };
+        if let Some(parent) = root_parent {
+            root.set("Parent", parent);
+        }
+        doc.objects.insert(pages_id, Object::Dictionary(root));
+        let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog_id);
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+
+        // On a thread, so that a regression fails the test instead of hanging it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(run(&bytes, "cycle.pdf").0).unwrap());
+        let ex =
+            rx.recv_timeout(std::time::Duration::from_secs(10)).expect("a status within 10 s, not a hang");
+        assert_eq!(ex.status, Status::skipped(Reason::UnableToParseFile), "{ex:?}");
+    }
+}
