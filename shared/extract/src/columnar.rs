@@ -13,7 +13,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use sluice_finding::{Reason, Status, StatusCode};
 
-use crate::{json, read_bounded, ExtractError, Extraction, Limits, SegmentSink};
+use crate::{json, read_bounded, thrift, ExtractError, Extraction, Limits, SegmentSink};
 
 const PARQUET: &str = "application/vnd.apache.parquet";
 const AVRO: &str = "application/avro";
@@ -30,10 +30,18 @@ pub(crate) fn parquet<R: Read>(
     };
     let size = bytes.len() as u64;
     let rows_read = Cell::new(0u64);
+    let data = bytes::Bytes::from(bytes);
     let read = catch_unwind(AssertUnwindSafe(|| {
-        let Ok(file) = SerializedFileReader::new(bytes::Bytes::from(bytes)) else {
+        // Lengths the Thrift decoders would allocate before reading are checked first.
+        if !thrift::footer_fits(&data) {
+            return Extraction::skipped(PARQUET, Reason::MalformedFile);
+        }
+        let Ok(file) = SerializedFileReader::new(data.clone()) else {
             return Extraction::skipped(PARQUET, Reason::MalformedFile);
         };
+        if !thrift::page_headers_fit(&data, file.metadata()) {
+            return Extraction::skipped(PARQUET, Reason::MalformedFile);
+        }
         let rows = match file.get_row_iter(None) {
             Ok(rows) => rows,
             Err(_) => return Extraction::skipped(PARQUET, Reason::UnableToParseFile),

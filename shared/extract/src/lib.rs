@@ -15,6 +15,7 @@ mod segment;
 mod sniff;
 mod table;
 mod text;
+mod thrift;
 
 use std::io::Read;
 
