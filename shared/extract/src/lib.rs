@@ -18,6 +18,7 @@ mod sniff;
 mod sql;
 mod table;
 mod text;
+mod thrift;
 
 use std::io::Read;
 
@@ -158,7 +159,7 @@ pub(crate) fn extract_nested(
         Format::Zip => archive::zip(rest, limits, budget, depth, sink),
         Format::Office(kind) => office::extract(rest, kind, limits, sink),
         Format::Parquet => columnar::parquet(rest, limits, sink),
-        Format::Avro => columnar::avro(rest, sink),
+        Format::Avro => columnar::avro(rest, limits, sink),
         Format::Pdf => pdf::extract(rest, limits, sink),
         Format::Unsupported(mime) => Ok(Extraction::skipped(mime, Reason::UnsupportedFileTypeException)),
     }

@@ -1,38 +1,13 @@
 //! Archives: members read as objects of their own, nesting, and every bomb ends with a
-//! status, never an unbounded read. All fixtures are generated here.
-
-use std::io::{Cursor, Write};
+//! status, never an unbounded read. All fixtures are generated in code
+//! (`fixtures/`).
 
 use sluice_extract::{extract, Extraction, Limits, Segment};
 use sluice_finding::{Reason, Status, StatusCode};
 
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
+mod fixtures;
 
-fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    for (name, data) in members {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        h.set_cksum();
-        b.append_data(&mut h, name, *data).unwrap();
-    }
-    b.into_inner().unwrap()
-}
-
-fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, data) in members {
-        w.start_file(*name, opts).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
+use fixtures::{gzip, tar, zip};
 
 /// Extracts and returns the status and every segment's text.
 fn run(bytes: &[u8], name: &str, limits: &Limits) -> (Extraction, Vec<String>) {

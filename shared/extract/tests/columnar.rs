@@ -1,63 +1,12 @@
 //! Parquet (snappy, zstd, gzip, uncompressed) and Avro (null, deflate, snappy, zstd) files
-//! generated here: every value is a record with its JSON path and field-name context.
-
-use std::sync::Arc;
+//! generated in code (`fixtures/`): every value is a record with its JSON path and field-name context.
 
 use sluice_extract::{extract, Extraction, Limits, Segment};
 use sluice_finding::{Location, Record, Status, StatusCode};
 
-fn parquet_file(codec: parquet::basic::Compression) -> Vec<u8> {
-    use parquet::data_type::{ByteArray, ByteArrayType};
-    use parquet::file::properties::WriterProperties;
-    use parquet::file::writer::SerializedFileWriter;
-    let schema = Arc::new(
-        parquet::schema::parser::parse_message_type(
-            "message customer { REQUIRED BYTE_ARRAY name (UTF8); REQUIRED BYTE_ARRAY ssn (UTF8); }",
-        )
-        .unwrap(),
-    );
-    let props = Arc::new(WriterProperties::builder().set_compression(codec).build());
-    let mut out = Vec::new();
-    let mut writer = SerializedFileWriter::new(&mut out, schema, props).unwrap();
-    let mut group = writer.next_row_group().unwrap();
-    let columns: [Vec<&str>; 2] = [vec!["Jane", "Bob"], vec!["536-22-8726", "219-47-1186"]];
-    for values in columns {
-        let mut col = group.next_column().unwrap().unwrap();
-        let data: Vec<ByteArray> = values.iter().map(|v| ByteArray::from(*v)).collect();
-        col.typed::<ByteArrayType>().write_batch(&data, None, None).unwrap();
-        col.close().unwrap();
-    }
-    group.close().unwrap();
-    writer.close().unwrap();
-    out
-}
+mod fixtures;
 
-fn avro_file(codec: apache_avro::Codec) -> Vec<u8> {
-    let schema = apache_avro::Schema::parse_str(
-        r#"{"type": "record", "name": "customer", "fields": [
-            {"name": "name", "type": "string"},
-            {"name": "identity", "type": {"type": "record", "name": "identity", "fields": [{"name": "ssn", "type": "string"}]}}
-        ]}"#,
-    )
-    .unwrap();
-    let mut writer = apache_avro::Writer::with_codec(&schema, Vec::new(), codec);
-    for (name, ssn) in [("Jane", "536-22-8726"), ("Bob", "219-47-1186")] {
-        let mut identity = apache_avro::types::Record::new(schema_field(&schema)).unwrap();
-        identity.put("ssn", ssn);
-        let mut record = apache_avro::types::Record::new(&schema).unwrap();
-        record.put("name", name);
-        record.put("identity", identity);
-        writer.append(record).unwrap();
-    }
-    writer.into_inner().unwrap()
-}
-
-fn schema_field(schema: &apache_avro::Schema) -> &apache_avro::Schema {
-    match schema {
-        apache_avro::Schema::Record(r) => &r.fields[1].schema,
-        _ => unreachable!(),
-    }
-}
+use fixtures::{avro_file, parquet_file};
 
 /// Every SSN-shaped value with its context and location.
 fn run(bytes: &[u8], name: &str) -> (Extraction, Vec<(String, Vec<String>, Location)>) {

@@ -1,72 +1,11 @@
-//! Word, PowerPoint and Excel packages, generated here as minimal Office Open XML zips.
-
-use std::io::{Cursor, Write};
+//! Word, PowerPoint and Excel packages, generated in code (`fixtures/`) as minimal Office Open XML zips.
 
 use sluice_extract::{extract, Extraction, Limits, Segment};
 use sluice_finding::{Cell, Location, Reason, Status, StatusCode};
 
-fn package(parts: &[(&str, String)]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, data) in parts {
-        w.start_file(*name, opts).unwrap();
-        w.write_all(data.as_bytes()).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
+mod fixtures;
 
-fn paragraphs(ns: &str, lines: &[&str]) -> String {
-    lines.iter().map(|l| format!("<{ns}:p><{ns}:r><{ns}:t>{l}</{ns}:t></{ns}:r></{ns}:p>")).collect()
-}
-
-fn docx(lines: &[&str], header: &str) -> Vec<u8> {
-    package(&[
-        ("[Content_Types].xml", "<Types/>".into()),
-        (
-            "word/document.xml",
-            format!("<w:document><w:body>{}</w:body></w:document>", paragraphs("w", lines)),
-        ),
-        ("word/header1.xml", format!("<w:hdr>{}</w:hdr>", paragraphs("w", &[header]))),
-    ])
-}
-
-fn xlsx(sheets: &[(&str, Vec<Vec<&str>>)]) -> Vec<u8> {
-    let mut parts = vec![
-        ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#.to_string()),
-        ("_rels/.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
-    ];
-    let mut book = String::from(
-        r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>"#,
-    );
-    let mut rels = String::from(
-        r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
-    );
-    let mut names = Vec::new();
-    for (i, (name, rows)) in sheets.iter().enumerate() {
-        book.push_str(&format!(r#"<sheet name="{name}" sheetId="{}" r:id="rId{}"/>"#, i + 1, i + 1));
-        rels.push_str(&format!(r#"<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{}.xml"/>"#, i + 1, i + 1));
-        let mut xml = String::from(
-            r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-        );
-        for (r, row) in rows.iter().enumerate() {
-            xml.push_str(&format!(r#"<row r="{}">"#, r + 1));
-            for (c, v) in row.iter().enumerate() {
-                let col = (b'A' + c as u8) as char;
-                xml.push_str(&format!(r#"<c r="{col}{}" t="inlineStr"><is><t>{v}</t></is></c>"#, r + 1));
-            }
-            xml.push_str("</row>");
-        }
-        xml.push_str("</sheetData></worksheet>");
-        names.push((format!("xl/worksheets/sheet{}.xml", i + 1), xml));
-    }
-    book.push_str("</sheets></workbook>");
-    rels.push_str("</Relationships>");
-    parts.push(("xl/workbook.xml", book));
-    parts.push(("xl/_rels/workbook.xml.rels", rels));
-    let named: Vec<(&str, String)> = names.iter().map(|(n, x)| (n.as_str(), x.clone())).collect();
-    parts.extend(named);
-    package(&parts)
-}
+use fixtures::{docx, docx_table, package, paragraphs, xlsx};
 
 fn run(bytes: &[u8], name: &str) -> (Extraction, Vec<(String, Vec<String>, Location)>) {
     run_with(bytes, name, &Limits::default())
@@ -104,15 +43,7 @@ fn word_body_and_header_become_lines() {
 
 #[test]
 fn word_table_cells_take_their_column_header_as_context() {
-    let cell = |t: &str| format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>");
-    let row = |cells: &[&str]| format!("<w:tr>{}</w:tr>", cells.iter().map(|c| cell(c)).collect::<String>());
-    let body = format!(
-        "{}<w:tbl>{}{}</w:tbl>",
-        paragraphs("w", &["Travel roster"]),
-        row(&["name", "ssn"]),
-        row(&["Jane", "536-22-8726"])
-    );
-    let doc = package(&[("word/document.xml", format!("<w:document><w:body>{body}</w:body></w:document>"))]);
+    let doc = docx_table(&[&["name", "ssn"], &["Jane", "536-22-8726"]]);
     let (ex, seen) = run(&doc, "roster.docx");
     assert_eq!(ex.status, Status::complete());
     assert_eq!(seen.len(), 1, "found once, as a cell with its header, not again in the text");
