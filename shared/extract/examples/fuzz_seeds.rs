@@ -50,8 +50,13 @@ fn named(seeds: Vec<(&str, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
     seeds.into_iter().map(|(n, b)| (n.to_string(), b)).collect()
 }
 
+/// A seed file: its name and bytes.
+type Seed<N> = (N, Vec<u8>);
+/// A target's name and its seeds.
+type TargetSeeds<N> = (&'static str, Vec<Seed<N>>);
+
 /// Every target's seeds: (target, [(file name, bytes)]).
-fn seeds(repo: &Path) -> Vec<(&'static str, Vec<(String, Vec<u8>)>)> {
+fn seeds(repo: &Path) -> Vec<TargetSeeds<String>> {
     let record = "Employee record\nname: Jane Doe\nssn: 536-22-8726\ncard 4111 1111 1111 1111\n";
     // Past one 32 KiB chunk (the fuzz targets' chunk size), multi-byte characters at the cut.
     let long: String = (0..1200).map(|i| format!("l{i} é ☃ 😀 ssn 536-22-{i:04}\n")).collect();
@@ -104,7 +109,7 @@ Content-Transfer-Encoding: base64\r\n\r\n"[..],
             .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
             .collect()
     };
-    let all: Vec<(&'static str, Vec<(&str, Vec<u8>)>)> = vec![
+    let all: Vec<TargetSeeds<&str>> = vec![
         (
             "text",
             vec![
@@ -238,8 +243,7 @@ Content-Transfer-Encoding: base64\r\n\r\n"[..],
             ],
         ),
     ];
-    let mut out: Vec<(&'static str, Vec<(String, Vec<u8>)>)> =
-        all.into_iter().map(|(t, s)| (t, named(s))).collect();
+    let mut out: Vec<TargetSeeds<String>> = all.into_iter().map(|(t, s)| (t, named(s))).collect();
     out.push(("events", events));
     out
 }
