@@ -38,7 +38,7 @@ pub(crate) fn footer_fits(file: &[u8]) -> bool {
 }
 
 /// Whether every page header of every column chunk, walked as the parquet crate walks them
-/// (page after page until the chunk's values are all read), holds only lengths that fit.
+/// (page after page until the chunk's bytes are used up), holds only lengths that fit.
 pub(crate) fn page_headers_fit(file: &[u8], metadata: &ParquetMetaData) -> bool {
     metadata.row_groups().iter().flat_map(|g| g.columns()).all(|column| {
         let (start, len) = column.byte_range();
@@ -49,16 +49,15 @@ pub(crate) fn page_headers_fit(file: &[u8], metadata: &ParquetMetaData) -> bool 
         else {
             return false;
         };
-        let (mut pos, mut values) = (0usize, 0i64);
-        while pos < chunk.len() && values < column.num_values() {
+        let mut pos = 0usize;
+        while pos < chunk.len() {
             let mut header = Compact { buf: &chunk[pos..], pos: 0 };
-            let Some((compressed, page_values)) = header.page_header() else { return false };
+            let Some(compressed) = header.page_header() else { return false };
             let Some(next) = usize::try_from(compressed).ok().and_then(|c| (pos + header.pos).checked_add(c))
             else {
                 return false;
             };
             pos = next;
-            values = values.saturating_add(page_values);
         }
         true
     })
@@ -166,26 +165,16 @@ impl Compact<'_> {
         }
     }
 
-    /// A `PageHeader`: its compressed page size (field 3) and the values of a data page
-    /// (field 1 of its `DataPageHeader`, 5, or `DataPageHeaderV2`, 8), every field checked.
-    fn page_header(&mut self) -> Option<(i64, i64)> {
-        let (mut compressed, mut values, mut id) = (None, 0, 0);
+    /// A `PageHeader`: its compressed page size (field 3), every field checked.
+    fn page_header(&mut self) -> Option<i64> {
+        let (mut compressed, mut id) = (None, 0);
         while let Some((field, kind)) = self.field(&mut id).ok()? {
             match (field, kind) {
                 (3, I32) => compressed = Some(self.zigzag()?),
-                (5 | 8, STRUCT) => {
-                    let mut inner = 0;
-                    while let Some((f, k)) = self.field(&mut inner).ok()? {
-                        match (f, k) {
-                            (1, I32) => values = self.zigzag()?,
-                            _ => self.skip(k, 2, false)?,
-                        }
-                    }
-                }
                 _ => self.skip(kind, 1, false)?,
             }
         }
-        compressed.map(|c| (c, values))
+        compressed
     }
 }
 
@@ -210,11 +199,11 @@ mod tests {
     }
 
     #[test]
-    fn page_header_sizes_and_values() {
+    fn page_header_size() {
         // PageHeader { 1: type 0, 2: 10, 3: 7, 5: DataPageHeader { 1: 3 } }
         let header = [0x15, 0, 0x15, 20, 0x15, 14, 0x2c, 0x15, 6, 0, 0];
         let mut c = Compact { buf: &header, pos: 0 };
-        assert_eq!(c.page_header(), Some((7, 3)));
+        assert_eq!(c.page_header(), Some(7));
         assert_eq!(c.pos, header.len());
     }
 }
