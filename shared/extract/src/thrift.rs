@@ -2,43 +2,35 @@
 //!
 //! Thrift's compact encoding declares the length of every binary field and the size of every
 //! list before its contents, and the decoders the parquet crate uses allocate that much up
-//! front: a page header's string (the `thrift` crate, `vec![0; len]`, up to 4 GiB) and the
-//! footer's lists (`Vec::with_capacity(count)`, times the element's size). A 500-byte file
-//! could so ask for gigabytes, and a failed allocation aborts the process (found by fuzzing:
-//! 1.3 GB for one page header). This walks the same bytes without allocating, and accepts
-//! them only if every declared length fits in the bytes actually there: then every
-//! allocation the decoder makes is bounded by the file's own size.
+//! front: a page header's binary fields (the `thrift` crate's `vec![0; len]`, up to 4 GiB) and
+//! the footer's lists (`Vec::with_capacity(count)`, times the element's size). A 500-byte
+//! file could so ask for gigabytes, and a failed allocation aborts the process (found by
+//! fuzzing: 1.3 GB for a page header, 32 GB and 47 GB for footers).
+//!
+//! The check decodes the same structures with parquet's own generated code (which reads
+//! fields by their id, whatever type the bytes claim), over [`Bounded`], a compact protocol
+//! reader that refuses a length or a count larger than the bytes left. If that succeeds, the
+//! parquet crate's decoding of the same bytes follows the same path and allocates no more than
+//! the structure's own size allows.
 
 use parquet::file::metadata::ParquetMetaData;
+use parquet::format::{FileMetaData, PageHeader};
+use parquet::thrift::TSerializable;
+use thrift::protocol::{
+    TFieldIdentifier, TInputProtocol, TListIdentifier, TMapIdentifier, TMessageIdentifier, TSetIdentifier,
+    TStructIdentifier, TType,
+};
 
-const STOP: u8 = 0;
-const BOOL_TRUE: u8 = 1;
-const BOOL_FALSE: u8 = 2;
-const BYTE: u8 = 3;
-const I16: u8 = 4;
-const I32: u8 = 5;
-const I64: u8 = 6;
-const DOUBLE: u8 = 7;
-const BINARY: u8 = 8;
-const LIST: u8 = 9;
-const SET: u8 = 10;
-const MAP: u8 = 11;
-const STRUCT: u8 = 12;
-
-/// Structures nested deeper than this are refused (the footer's schema is flat: a list).
-const MAX_DEPTH: usize = 64;
-
-/// Whether a whole Parquet file's footer and page headers hold only lengths that fit.
+/// Whether a Parquet file's footer decodes with every declared length within its bytes.
 pub(crate) fn footer_fits(file: &[u8]) -> bool {
     let Some(len_at) = file.len().checked_sub(8) else { return false };
     let len = u32::from_le_bytes(file[len_at..len_at + 4].try_into().expect("4 bytes")) as usize;
     let Some(start) = len_at.checked_sub(len) else { return false };
-    let mut footer = Compact { buf: &file[start..len_at], pos: 0 };
-    footer.skip_struct(0).is_some()
+    FileMetaData::read_from_in_protocol(&mut Bounded::new(&file[start..len_at])).is_ok()
 }
 
 /// Whether every page header of every column chunk, walked as the parquet crate walks them
-/// (page after page until the chunk's values are all read), holds only lengths that fit.
+/// (page after page until the chunk's bytes are used up), decodes within the chunk's bytes.
 pub(crate) fn page_headers_fit(file: &[u8], metadata: &ParquetMetaData) -> bool {
     metadata.row_groups().iter().flat_map(|g| g.columns()).all(|column| {
         let (start, len) = column.byte_range();
@@ -49,144 +41,231 @@ pub(crate) fn page_headers_fit(file: &[u8], metadata: &ParquetMetaData) -> bool 
         else {
             return false;
         };
-        let (mut pos, mut values) = (0usize, 0i64);
-        while pos < chunk.len() && values < column.num_values() {
-            let mut header = Compact { buf: &chunk[pos..], pos: 0 };
-            let Some((compressed, page_values)) = header.page_header() else { return false };
-            let Some(next) = usize::try_from(compressed).ok().and_then(|c| (pos + header.pos).checked_add(c))
+        let mut pos = 0usize;
+        while pos < chunk.len() {
+            let mut reader = Bounded::new(&chunk[pos..]);
+            let Ok(header) = PageHeader::read_from_in_protocol(&mut reader) else { return false };
+            let header_len = chunk.len() - pos - reader.buf.len();
+            let Some(next) = usize::try_from(header.compressed_page_size)
+                .ok()
+                .and_then(|c| (pos + header_len).checked_add(c))
             else {
                 return false;
             };
             pos = next;
-            values = values.saturating_add(page_values);
         }
         true
     })
 }
 
-/// A reader of Thrift's compact protocol that only checks and skips.
-struct Compact<'a> {
+/// Thrift's compact protocol over a slice (after the parquet crate's own slice reader), with
+/// every binary length and every list count checked against the bytes left: each element of
+/// a list takes at least a byte.
+struct Bounded<'a> {
     buf: &'a [u8],
-    pos: usize,
+    last_field_id: i16,
+    field_ids: Vec<i16>,
+    pending_bool: Option<bool>,
 }
 
-impl Compact<'_> {
-    fn left(&self) -> usize {
-        self.buf.len() - self.pos
+impl<'a> Bounded<'a> {
+    fn new(buf: &'a [u8]) -> Self {
+        Bounded { buf, last_field_id: 0, field_ids: Vec::new(), pending_bool: None }
     }
 
-    fn byte(&mut self) -> Option<u8> {
-        let b = *self.buf.get(self.pos)?;
-        self.pos += 1;
-        Some(b)
-    }
-
-    fn advance(&mut self, n: usize) -> Option<()> {
-        (n <= self.left()).then(|| self.pos += n)
-    }
-
-    fn varint(&mut self) -> Option<u64> {
+    fn vlq(&mut self) -> thrift::Result<u64> {
         let mut value = 0u64;
-        for shift in (0..70).step_by(7) {
-            let b = self.byte()?;
-            value |= u64::from(b & 0x7f).checked_shl(shift)?;
-            if b & 0x80 == 0 {
-                return Some(value);
+        for shift in (0..64).step_by(7) {
+            let byte = self.read_byte()?;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
             }
         }
-        None
+        Err(invalid("varint too long"))
     }
 
-    fn zigzag(&mut self) -> Option<i64> {
-        let v = self.varint()?;
-        Some((v >> 1) as i64 ^ -((v & 1) as i64))
+    fn zig_zag(&mut self) -> thrift::Result<i64> {
+        let v = self.vlq()?;
+        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
     }
 
-    /// The next field's id and type, or `None` at the struct's end (`Err` if malformed).
-    fn field(&mut self, last_id: &mut i64) -> Result<Option<(i64, u8)>, ()> {
-        let header = self.byte().ok_or(())?;
-        if header == STOP {
-            return Ok(None);
+    fn take(&mut self, n: u64) -> thrift::Result<&'a [u8]> {
+        let n = usize::try_from(n).map_err(|_| eof())?;
+        let taken = self.buf.get(..n).ok_or_else(eof)?;
+        self.buf = &self.buf[n..];
+        Ok(taken)
+    }
+
+    fn list_set_begin(&mut self) -> thrift::Result<(TType, i32)> {
+        let header = self.read_byte()?;
+        let element_type = match header & 0x0f {
+            0x01 | 0x02 => TType::Bool,
+            t => u8_to_type(t)?,
+        };
+        let count = match header >> 4 {
+            15 => self.vlq()?,
+            n => u64::from(n),
+        };
+        if count > self.buf.len() as u64 {
+            return Err(invalid("list longer than the bytes left"));
         }
-        let (delta, kind) = (header >> 4, header & 0x0f);
-        *last_id = if delta == 0 { self.zigzag().ok_or(())? } else { *last_id + i64::from(delta) };
-        Ok(Some((*last_id, kind)))
+        Ok((element_type, count as i32))
+    }
+}
+
+impl TInputProtocol for Bounded<'_> {
+    fn read_message_begin(&mut self) -> thrift::Result<TMessageIdentifier> {
+        Err(invalid("no messages in Parquet"))
     }
 
-    fn skip_struct(&mut self, depth: usize) -> Option<()> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        let mut id = 0;
-        while let Some((_, kind)) = self.field(&mut id).ok()? {
-            self.skip(kind, depth + 1, false)?;
-        }
-        Some(())
+    fn read_message_end(&mut self) -> thrift::Result<()> {
+        Err(invalid("no messages in Parquet"))
     }
 
-    /// Skips a value; a boolean field's value sits in its type, a boolean element takes a byte.
-    fn skip(&mut self, kind: u8, depth: usize, element: bool) -> Option<()> {
-        match kind {
-            BOOL_TRUE | BOOL_FALSE if !element => Some(()),
-            BOOL_TRUE | BOOL_FALSE | BYTE => self.advance(1),
-            I16 | I32 | I64 => self.varint().map(drop),
-            DOUBLE => self.advance(8),
-            BINARY => {
-                let len = usize::try_from(self.varint()?).ok()?;
-                self.advance(len)
+    fn read_struct_begin(&mut self) -> thrift::Result<Option<TStructIdentifier>> {
+        self.field_ids.push(self.last_field_id);
+        self.last_field_id = 0;
+        Ok(None)
+    }
+
+    fn read_struct_end(&mut self) -> thrift::Result<()> {
+        self.last_field_id = self.field_ids.pop().ok_or_else(|| invalid("struct end without a start"))?;
+        Ok(())
+    }
+
+    fn read_field_begin(&mut self) -> thrift::Result<TFieldIdentifier> {
+        let header = self.read_byte()?;
+        let delta = header >> 4;
+        let field_type = match header & 0x0f {
+            0x01 => {
+                self.pending_bool = Some(true);
+                TType::Bool
             }
-            LIST | SET => {
-                let header = self.byte()?;
-                let (mut size, elements) = (u64::from(header >> 4), header & 0x0f);
-                if size == 15 {
-                    size = self.varint()?;
-                }
-                // Every element takes a byte at least: a larger count cannot be genuine.
-                if size > self.left() as u64 {
-                    return None;
-                }
-                (0..size).try_for_each(|_| self.skip(elements, depth + 1, true))
+            0x02 => {
+                self.pending_bool = Some(false);
+                TType::Bool
             }
-            MAP => {
-                let size = self.varint()?;
-                if size == 0 {
-                    return Some(());
-                }
-                let kinds = self.byte()?;
-                if size > self.left() as u64 / 2 {
-                    return None;
-                }
-                (0..size).try_for_each(|_| {
-                    self.skip(kinds >> 4, depth + 1, true)?;
-                    self.skip(kinds & 0x0f, depth + 1, true)
-                })
-            }
-            STRUCT => self.skip_struct(depth),
-            _ => None,
+            t => u8_to_type(t)?,
+        };
+        if field_type == TType::Stop {
+            return Ok(TFieldIdentifier::new::<Option<String>, String, Option<i16>>(None, TType::Stop, None));
+        }
+        self.last_field_id = if delta != 0 {
+            self.last_field_id.checked_add(i16::from(delta)).ok_or_else(|| invalid("field id overflow"))?
+        } else {
+            self.read_i16()?
+        };
+        Ok(TFieldIdentifier { name: None, field_type, id: Some(self.last_field_id) })
+    }
+
+    fn read_field_end(&mut self) -> thrift::Result<()> {
+        Ok(())
+    }
+
+    fn read_bool(&mut self) -> thrift::Result<bool> {
+        match self.pending_bool.take() {
+            Some(b) => Ok(b),
+            None => match self.read_byte()? {
+                0x01 => Ok(true),
+                0x00 | 0x02 => Ok(false),
+                _ => Err(invalid("not a boolean")),
+            },
         }
     }
 
-    /// A `PageHeader`: its compressed page size (field 3) and the values of a data page
-    /// (field 1 of its `DataPageHeader`, 5, or `DataPageHeaderV2`, 8), every field checked.
-    fn page_header(&mut self) -> Option<(i64, i64)> {
-        let (mut compressed, mut values, mut id) = (None, 0, 0);
-        while let Some((field, kind)) = self.field(&mut id).ok()? {
-            match (field, kind) {
-                (3, I32) => compressed = Some(self.zigzag()?),
-                (5 | 8, STRUCT) => {
-                    let mut inner = 0;
-                    while let Some((f, k)) = self.field(&mut inner).ok()? {
-                        match (f, k) {
-                            (1, I32) => values = self.zigzag()?,
-                            _ => self.skip(k, 2, false)?,
-                        }
-                    }
-                }
-                _ => self.skip(kind, 1, false)?,
-            }
-        }
-        compressed.map(|c| (c, values))
+    fn read_bytes(&mut self) -> thrift::Result<Vec<u8>> {
+        let len = self.vlq()?;
+        Ok(self.take(len)?.to_vec())
     }
+
+    fn read_i8(&mut self) -> thrift::Result<i8> {
+        Ok(self.read_byte()? as i8)
+    }
+
+    fn read_i16(&mut self) -> thrift::Result<i16> {
+        Ok(self.zig_zag()? as i16)
+    }
+
+    fn read_i32(&mut self) -> thrift::Result<i32> {
+        Ok(self.zig_zag()? as i32)
+    }
+
+    fn read_i64(&mut self) -> thrift::Result<i64> {
+        self.zig_zag()
+    }
+
+    fn read_double(&mut self) -> thrift::Result<f64> {
+        Ok(f64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
+    }
+
+    fn read_string(&mut self) -> thrift::Result<String> {
+        String::from_utf8(self.read_bytes()?).map_err(From::from)
+    }
+
+    fn read_list_begin(&mut self) -> thrift::Result<TListIdentifier> {
+        let (element_type, size) = self.list_set_begin()?;
+        Ok(TListIdentifier::new(element_type, size))
+    }
+
+    fn read_list_end(&mut self) -> thrift::Result<()> {
+        Ok(())
+    }
+
+    fn read_set_begin(&mut self) -> thrift::Result<TSetIdentifier> {
+        let (element_type, size) = self.list_set_begin()?;
+        Ok(TSetIdentifier::new(element_type, size))
+    }
+
+    fn read_set_end(&mut self) -> thrift::Result<()> {
+        Ok(())
+    }
+
+    fn read_map_begin(&mut self) -> thrift::Result<TMapIdentifier> {
+        // Parquet's structures have no maps (the parquet crate's reader refuses them too).
+        Err(invalid("no maps in Parquet"))
+    }
+
+    fn read_map_end(&mut self) -> thrift::Result<()> {
+        Ok(())
+    }
+
+    fn read_byte(&mut self) -> thrift::Result<u8> {
+        let (&first, rest) = self.buf.split_first().ok_or_else(eof)?;
+        self.buf = rest;
+        Ok(first)
+    }
+}
+
+fn u8_to_type(b: u8) -> thrift::Result<TType> {
+    Ok(match b {
+        0x00 => TType::Stop,
+        0x03 => TType::I08,
+        0x04 => TType::I16,
+        0x05 => TType::I32,
+        0x06 => TType::I64,
+        0x07 => TType::Double,
+        0x08 => TType::String,
+        0x09 => TType::List,
+        0x0a => TType::Set,
+        0x0b => TType::Map,
+        0x0c => TType::Struct,
+        _ => return Err(invalid("unknown type")),
+    })
+}
+
+fn invalid(message: &str) -> thrift::Error {
+    thrift::Error::Protocol(thrift::ProtocolError {
+        kind: thrift::ProtocolErrorKind::InvalidData,
+        message: message.to_string(),
+    })
+}
+
+fn eof() -> thrift::Error {
+    thrift::Error::Transport(thrift::TransportError {
+        kind: thrift::TransportErrorKind::EndOfFile,
+        message: "unexpected end".to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -195,26 +274,24 @@ mod tests {
 
     #[test]
     fn declared_lengths_must_fit() {
-        // struct { 1: binary "ab" } STOP
-        let ok = [0x18, 2, b'a', b'b', 0];
-        assert!(Compact { buf: &ok, pos: 0 }.skip_struct(0).is_some());
-        // struct { 1: binary of 1.3 G } with two bytes behind it
-        let huge = [0x18, 0x80, 0x80, 0x80, 0x80, 0x05, b'a', b'b', 0];
-        assert!(Compact { buf: &huge, pos: 0 }.skip_struct(0).is_none());
-        // struct { 1: list<struct> of 2^31 elements }
-        let list = [0x19, 0xfc, 0x80, 0x80, 0x80, 0x80, 0x08, 0, 0];
-        assert!(Compact { buf: &list, pos: 0 }.skip_struct(0).is_none());
-        // struct { 1: list<bool> [true, false] }: elements take a byte each
-        let bools = [0x19, 0x21, 1, 2, 0];
-        assert!(Compact { buf: &bools, pos: 0 }.skip_struct(0).is_some());
+        // FileMetaData { 2: list<struct> of 2^28 elements }, and { 6: binary of 1.3 G }
+        let list = [0x29, 0xfc, 0x80, 0x80, 0x80, 0x80, 0x01, 0, 0];
+        assert!(FileMetaData::read_from_in_protocol(&mut Bounded::new(&list)).is_err());
+        let binary = [0x68, 0x80, 0x80, 0x80, 0x80, 0x05, b'a', 0];
+        assert!(FileMetaData::read_from_in_protocol(&mut Bounded::new(&binary)).is_err());
+        // A field whose bytes claim another type is read as the field's own type, as the
+        // parquet crate reads it: field 2 claiming to be binary is still a list here.
+        let disguised = [0x28, 0xfc, 0x80, 0x80, 0x80, 0x80, 0x01, 0, 0];
+        assert!(FileMetaData::read_from_in_protocol(&mut Bounded::new(&disguised)).is_err());
     }
 
     #[test]
-    fn page_header_sizes_and_values() {
-        // PageHeader { 1: type 0, 2: 10, 3: 7, 5: DataPageHeader { 1: 3 } }
-        let header = [0x15, 0, 0x15, 20, 0x15, 14, 0x2c, 0x15, 6, 0, 0];
-        let mut c = Compact { buf: &header, pos: 0 };
-        assert_eq!(c.page_header(), Some((7, 3)));
-        assert_eq!(c.pos, header.len());
+    fn page_header_length_and_size() {
+        // PageHeader { 1: type 0, 2: 10, 3: 7, 5: DataPageHeader { 1: 3, 2: 0, 3: 0, 4: 0 } }
+        let header = [0x15, 0, 0x15, 20, 0x15, 14, 0x2c, 0x15, 6, 0x15, 0, 0x15, 0, 0x15, 0, 0, 0, 0xff];
+        let mut reader = Bounded::new(&header);
+        let decoded = PageHeader::read_from_in_protocol(&mut reader).unwrap();
+        assert_eq!(decoded.compressed_page_size, 7);
+        assert_eq!(reader.buf, [0xff]);
     }
 }
