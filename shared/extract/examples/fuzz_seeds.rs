@@ -37,6 +37,11 @@ fn main() {
     println!("{total} seeds written under {}", out.display());
 }
 
+/// A seed file: its name and its bytes.
+type Seed = (String, Vec<u8>);
+/// A target and its seeds.
+type TargetSeeds = (&'static str, Vec<Seed>);
+
 /// A selector byte, then the object.
 fn with(selector: u8, bytes: &[u8]) -> Vec<u8> {
     [&[selector][..], bytes].concat()
@@ -46,12 +51,12 @@ fn utf16le(s: &str) -> Vec<u8> {
     b"\xff\xfe".iter().copied().chain(s.encode_utf16().flat_map(u16::to_le_bytes)).collect()
 }
 
-fn named(seeds: Vec<(&str, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+fn named(seeds: Vec<(&str, Vec<u8>)>) -> Vec<Seed> {
     seeds.into_iter().map(|(n, b)| (n.to_string(), b)).collect()
 }
 
 /// Every target's seeds: (target, [(file name, bytes)]).
-fn seeds(repo: &Path) -> Vec<(&'static str, Vec<(String, Vec<u8>)>)> {
+fn seeds(repo: &Path) -> Vec<TargetSeeds> {
     let record = "Employee record\nname: Jane Doe\nssn: 536-22-8726\ncard 4111 1111 1111 1111\n";
     // Past one 32 KiB chunk (the fuzz targets' chunk size), multi-byte characters at the cut.
     let long: String = (0..1200).map(|i| format!("l{i} é ☃ 😀 ssn 536-22-{i:04}\n")).collect();
@@ -92,7 +97,7 @@ Content-Transfer-Encoding: base64\r\n\r\n"[..],
         ("notes.txt", SECRET),
     ]);
     let backup = tar(&[("a/notes.txt", SECRET), ("b/data.json", br#"{"ssn": "536-22-8726"}"#)]);
-    let events: Vec<(String, Vec<u8>)> = {
+    let events: Vec<Seed> = {
         let mut files: Vec<PathBuf> = std::fs::read_dir(repo.join("events"))
             .expect("the event samples")
             .map(|e| e.unwrap().path())
@@ -104,7 +109,8 @@ Content-Transfer-Encoding: base64\r\n\r\n"[..],
             .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
             .collect()
     };
-    let all: Vec<(&'static str, Vec<(&str, Vec<u8>)>)> = vec![
+    type Named<'a> = (&'a str, Vec<u8>);
+    let all: Vec<(&'static str, Vec<Named>)> = vec![
         (
             "text",
             vec![
@@ -238,8 +244,7 @@ Content-Transfer-Encoding: base64\r\n\r\n"[..],
             ],
         ),
     ];
-    let mut out: Vec<(&'static str, Vec<(String, Vec<u8>)>)> =
-        all.into_iter().map(|(t, s)| (t, named(s))).collect();
+    let mut out: Vec<TargetSeeds> = all.into_iter().map(|(t, s)| (t, named(s))).collect();
     out.push(("events", events));
     out
 }
