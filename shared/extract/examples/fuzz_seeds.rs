@@ -2,9 +2,10 @@
 //! generators as the integration tests, plus the event samples under `events/`.
 //!
 //! `cargo run -p sluice-extract --example fuzz_seeds -- fuzz/seeds` (from the repository root).
-//! Each target's directory is written anew; the output is the same on every run. Targets
-//! that cover several formats read their first byte as a selector (see `fuzz/fuzz_targets/`):
-//! such seeds start with the selector byte.
+//! Each target's directory is written anew; the output is the same on every run but for the
+//! order of the two metadata entries in a compressed Avro file's header (apache-avro writes
+//! them from a hash map). Targets that cover several formats read their first byte as a
+//! selector (see `fuzz/fuzz_targets/`): such seeds start with the selector byte.
 
 #[path = "../tests/fixtures/mod.rs"]
 mod fixtures;
