@@ -1,6 +1,6 @@
 //! The compiled engine: built once (that is cold start), then shared by every scan.
 //!
-//! One Aho-Corasick pass finds every keyword and anchor of every rule; a rule's regex then
+//! One literal pass ([`crate::literals`]) finds every keyword and anchor of every rule; a rule's regex then
 //! runs only in the lines around its own hits. Rules with neither (IBANs, card numbers
 //! without a keyword, names) share one fused regex pass that marks the lines worth a look.
 //! Each rule's regex then runs over its windows exactly as it would over the whole text, so
@@ -8,12 +8,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use sluice_finding::{Category, IdentifierInfo, SeverityRule};
 
 use crate::config::{AllowList, DetectionConfig, Selector};
-use crate::keywords::is_term;
+use crate::literals::{LiteralTargets, Literals};
 use crate::reference::{keyword_precedes, near_keyword};
 use crate::rule::{builtin_specs, CompiledRule, Origin};
 use crate::{DetectError, KEYWORD_WINDOW};
@@ -50,20 +49,9 @@ impl ContextHits {
     }
 }
 
-#[derive(Debug, Default)]
-struct LiteralTargets {
-    /// Rules for which this literal is a keyword (needs to stand as a term).
-    keyword_of: Vec<u32>,
-    /// Rules for which it is an anchor (a plain substring).
-    anchor_of: Vec<u32>,
-    /// Rules for which it is an anchor that must stand as a term.
-    term_anchor_of: Vec<u32>,
-}
-
 pub struct Engine {
     rules: Vec<CompiledRule>,
-    literals: Option<AhoCorasick>,
-    targets: Vec<LiteralTargets>,
+    literals: Literals,
     /// Rules with neither a required keyword nor an anchor, gated by `fused`: the union of
     /// their patterns marks the lines worth a look, and `unanchored_set` tells which of them
     /// match in such a line.
@@ -208,17 +196,6 @@ impl Engine {
         }
         // The keyword automaton and the fused pattern are the two large pieces of the build
         // (and so of cold start), each ~35 ms: built side by side where there is a second core.
-        let build_literals = || -> Result<Option<AhoCorasick>, DetectError> {
-            if literals.is_empty() {
-                return Ok(None);
-            }
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(&literals)
-                .map(Some)
-                .map_err(|e| DetectError::Rules(format!("keyword automaton: {e}")))
-        };
         let build_fused = || -> Result<Option<Regex>, DetectError> {
             if fused_parts.is_empty() {
                 return Ok(None);
@@ -232,7 +209,7 @@ impl Engine {
         };
         let (literals, fused) = std::thread::scope(|scope| {
             let fused = scope.spawn(build_fused);
-            let literals = build_literals();
+            let literals = Literals::build(literals.into_iter().zip(targets).collect());
             (literals, fused.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
         let (literals, fused) = (literals?, fused?);
@@ -254,7 +231,6 @@ impl Engine {
         Ok(Engine {
             rules,
             literals,
-            targets,
             unanchored,
             fused,
             unanchored_set,
@@ -304,15 +280,12 @@ impl Engine {
     /// The rules whose keywords occur in a structured context (column header, JSON path).
     pub fn context<S: AsRef<str>>(&self, context: &[S]) -> ContextHits {
         let mut rules = Vec::new();
-        if let Some(ac) = &self.literals {
-            for c in context {
-                let c = c.as_ref();
-                for m in ac.find_overlapping_iter(c) {
-                    if is_term(c, m.start(), m.end()) {
-                        rules.extend_from_slice(&self.targets[m.pattern().as_usize()].keyword_of);
-                    }
+        for c in context {
+            self.literals.for_each(c.as_ref(), |hit| {
+                if hit.term {
+                    rules.extend_from_slice(&hit.targets.keyword_of);
                 }
-            }
+            });
         }
         rules.sort_unstable();
         rules.dedup();
@@ -368,19 +341,15 @@ impl Engine {
     fn scan_with(&self, text: &str, context: &ContextHits, out: &mut Vec<Match>, scratch: &mut Scratch) {
         let Scratch { hits, windows, kw } = scratch;
         hits.clear();
-        if let Some(ac) = &self.literals {
-            for m in ac.find_overlapping_iter(text) {
-                let t = &self.targets[m.pattern().as_usize()];
-                let (s, e) = (m.start(), m.end());
-                if (!t.keyword_of.is_empty() || !t.term_anchor_of.is_empty()) && is_term(text, s, e) {
-                    let kws = t.keyword_of.iter().map(|&rule| Hit { rule, start: s, end: e, keyword: true });
-                    let terms =
-                        t.term_anchor_of.iter().map(|&rule| Hit { rule, start: s, end: e, keyword: false });
-                    hits.extend(kws.chain(terms));
-                }
-                hits.extend(t.anchor_of.iter().map(|&rule| Hit { rule, start: s, end: e, keyword: false }));
+        self.literals.for_each(text, |hit| {
+            let (t, start, end) = (hit.targets, hit.start, hit.end);
+            if hit.term {
+                let kws = t.keyword_of.iter().map(|&rule| Hit { rule, start, end, keyword: true });
+                let terms = t.term_anchor_of.iter().map(|&rule| Hit { rule, start, end, keyword: false });
+                hits.extend(kws.chain(terms));
             }
-        }
+            hits.extend(t.anchor_of.iter().map(|&rule| Hit { rule, start, end, keyword: false }));
+        });
         hits.sort_unstable_by_key(|h| (h.rule, h.start, h.end));
         hits.dedup_by_key(|h| (h.rule, h.start, h.end));
 
@@ -539,3 +508,4 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
     }
     i
 }
+

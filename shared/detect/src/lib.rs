@@ -7,6 +7,7 @@
 pub mod config;
 pub mod engine;
 pub mod keywords;
+mod literals;
 pub mod reference;
 pub mod rule;
 pub mod validators;

@@ -1,0 +1,501 @@
+//! The literal pass: every keyword and anchor of every rule, found in one read of the text.
+//!
+//! Keywords count only as whole terms ([`is_term`]), so they are looked up only where a term
+//! can start: at the first letter or digit of a word, or at a camelCase boundary. There an
+//! anchored walk down the keyword trie ends after a byte or two for most words. That replaces
+//! an unanchored Aho-Corasick search over the ~8,000 keywords, which has to follow the
+//! automaton at every byte and was the engine's largest cost. Anchors that may sit inside a
+//! word (`AKIA`, `ghp_`, `@`) and literals that begin with punctuation keep an ordinary
+//! unanchored search, over a few hundred patterns.
+
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous;
+use aho_corasick::{AhoCorasick, Anchored, MatchKind};
+
+use crate::keywords::is_term;
+use crate::DetectError;
+
+/// What one literal is to the rules that use it.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct LiteralTargets {
+    /// Rules for which this literal is a keyword (needs to stand as a term).
+    pub keyword_of: Vec<u32>,
+    /// Rules for which it is an anchor (a plain substring).
+    pub anchor_of: Vec<u32>,
+    /// Rules for which it is an anchor that must stand as a term.
+    pub term_anchor_of: Vec<u32>,
+}
+
+impl LiteralTargets {
+    fn wants_term(&self) -> bool {
+        !self.keyword_of.is_empty() || !self.term_anchor_of.is_empty()
+    }
+}
+
+/// One occurrence of a literal: what it means, where it is, whether it stands as a term.
+pub(crate) struct LiteralHit<'a> {
+    pub targets: &'a LiteralTargets,
+    pub start: usize,
+    pub end: usize,
+    pub term: bool,
+}
+
+const DENSE_DEPTH: usize = 3;
+
+pub(crate) struct Literals {
+    /// Term literals that begin with a letter or digit: walked from term starts only.
+    terms: Option<contiguous::NFA>,
+    term_targets: Vec<LiteralTargets>,
+    /// Which first three bytes some term literal has, by [`trigram`]: one bit each. Most
+    /// words fail this test, and it stays in cache where the automaton's states do not.
+    term_trigrams: Box<[u64; TRIGRAM_WORDS]>,
+    /// Anchors, and term literals beginning with punctuation: searched everywhere.
+    anywhere: Option<AhoCorasick>,
+    anywhere_targets: Vec<LiteralTargets>,
+}
+
+impl Literals {
+    /// Builds the two automata from (lower-cased literal, targets) pairs, literals unique.
+    pub fn build(literals: Vec<(String, LiteralTargets)>) -> Result<Literals, DetectError> {
+        let (mut term_pats, mut term_targets) = (Vec::new(), Vec::new());
+        let (mut any_pats, mut any_targets) = (Vec::new(), Vec::new());
+        for (lit, t) in literals {
+            let starts_alnum = lit.chars().next().is_some_and(char::is_alphanumeric);
+            if t.wants_term() && starts_alnum {
+                if !t.anchor_of.is_empty() {
+                    let anchors = LiteralTargets { anchor_of: t.anchor_of.clone(), ..Default::default() };
+                    any_pats.push(lit.clone());
+                    any_targets.push(anchors);
+                }
+                term_pats.push(lit);
+                term_targets.push(LiteralTargets { anchor_of: Vec::new(), ..t });
+            } else {
+                any_pats.push(lit);
+                any_targets.push(t);
+            }
+        }
+        let mut term_trigrams = Box::new([0u64; TRIGRAM_WORDS]);
+        for p in &term_pats {
+            // A literal shorter than three bytes passes whatever follows it.
+            let at = |k: usize| p.as_bytes().get(k).map_or(0..64, |&b| code(b)..code(b) + 1);
+            for c0 in at(0) {
+                for c1 in at(1) {
+                    for c2 in at(2) {
+                        let t = (c0 << 12) | (c1 << 6) | c2;
+                        term_trigrams[t / 64] |= 1 << (t % 64);
+                    }
+                }
+            }
+        }
+        let terms = if term_pats.is_empty() {
+            None
+        } else {
+            Some(
+                contiguous::NFA::builder()
+                    .dense_depth(DENSE_DEPTH)
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&term_pats)
+                    .map_err(|e| DetectError::Rules(format!("keyword automaton: {e}")))?,
+            )
+        };
+        let anywhere = if any_pats.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&any_pats)
+                    .map_err(|e| DetectError::Rules(format!("anchor automaton: {e}")))?,
+            )
+        };
+        Ok(Literals { terms, term_targets, term_trigrams, anywhere, anywhere_targets: any_targets })
+    }
+
+    /// Calls `f` for every occurrence of every literal in `text` (overlapping ones included),
+    /// those of term literals only where they stand as terms.
+    pub fn for_each(&self, text: &str, mut f: impl FnMut(LiteralHit<'_>)) {
+        self.for_each_terms_only(text, &mut f);
+        self.for_each_anywhere_only(text, &mut f);
+    }
+    fn for_each_terms_only(&self, text: &str, mut f: impl FnMut(LiteralHit<'_>)) {
+        if let Some(nfa) = &self.terms {
+            let bytes = text.as_bytes();
+            for_each_term_start(text, |i| {
+                if let Some(t) = trigram(bytes, i) {
+                    if self.term_trigrams[t / 64] & (1 << (t % 64)) == 0 {
+                        return;
+                    }
+                }
+                self.walk(nfa, text, i, &mut f);
+            });
+        }
+    }
+
+    /// Follows the keyword trie from the term start `i`, reporting every literal that ends
+    /// on a term boundary. Kept out of line: the loop over term starts calls it rarely.
+    #[inline(never)]
+    fn walk(&self, nfa: &contiguous::NFA, text: &str, i: usize, f: &mut impl FnMut(LiteralHit<'_>)) {
+        let bytes = text.as_bytes();
+        let mut sid = nfa.start_state(Anchored::Yes).expect("an NFA supports anchored searches");
+        for (j, &b) in bytes.iter().enumerate().skip(i) {
+            sid = nfa.next_state(Anchored::Yes, sid, b);
+            if nfa.is_dead(sid) {
+                break;
+            }
+            if nfa.is_match(sid) {
+                let end = j + 1;
+                for k in 0..nfa.match_len(sid) {
+                    let p = nfa.match_pattern(sid, k);
+                    // A state's matches include shorter literals that end here too (suffixes,
+                    // for the unanchored case): only one that starts at `i` is this walk's;
+                    // the others have walks of their own.
+                    if nfa.pattern_len(p) == end - i && is_term(text, i, end) {
+                        f(LiteralHit {
+                            targets: &self.term_targets[p.as_usize()],
+                            start: i,
+                            end,
+                            term: true,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn for_each_anywhere_only(&self, text: &str, mut f: impl FnMut(LiteralHit<'_>)) {
+        if let Some(ac) = &self.anywhere {
+            for m in ac.find_overlapping_iter(text) {
+                let t = &self.anywhere_targets[m.pattern().as_usize()];
+                let term = t.wants_term() && is_term(text, m.start(), m.end());
+                f(LiteralHit { targets: t, start: m.start(), end: m.end(), term });
+            }
+        }
+    }
+}
+
+const TRIGRAM_WORDS: usize = (1 << 18) / 64;
+
+/// A byte's 6-bit code for the trigram filter: ASCII letters (either case) and digits each
+/// their own, the punctuation keywords contain each its own, all else one shared code. Any
+/// function of the byte keeps the filter exact; this one keeps keyword bytes apart.
+#[inline]
+fn code(b: u8) -> usize {
+    CODES[usize::from(b)] as usize
+}
+
+static CODES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = code_of(b as u8) as u8;
+        b += 1;
+    }
+    t
+};
+
+const fn code_of(b: u8) -> usize {
+    match b.to_ascii_lowercase() {
+        b @ b'a'..=b'z' => (b - b'a') as usize + 1,
+        b @ b'0'..=b'9' => (b - b'0') as usize + 27,
+        b' ' => 37,
+        b'_' => 38,
+        b'-' => 39,
+        b'.' => 40,
+        b'#' => 41,
+        b'/' => 42,
+        b':' => 43,
+        b'\'' => 44,
+        b'&' => 45,
+        b'(' => 46,
+        b')' => 47,
+        b'=' => 48,
+        b'"' => 49,
+        b'+' => 50,
+        _ => 63,
+    }
+}
+
+fn trigram(bytes: &[u8], i: usize) -> Option<usize> {
+    let b = bytes.get(i..i + 3)?;
+    Some((code(b[0]) << 12) | (code(b[1]) << 6) | code(b[2]))
+}
+
+/// How a byte can start or continue a term, for ASCII; other bytes are decoded.
+const OTHER: u8 = 0;
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+const DIGIT: u8 = 3;
+const NON_ASCII: u8 = 4;
+
+static CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'a'..=b'z' => LOWER,
+            b'A'..=b'Z' => UPPER,
+            b'0'..=b'9' => DIGIT,
+            0x80..=0xff => NON_ASCII,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Calls `f` with every byte offset where a term may start, by [`is_term`]'s rule for the
+/// start of a literal whose first character is a letter or digit: an alphanumeric character
+/// that follows no alphanumeric one, or an upper-case letter after a lower-case run of two
+/// or more (`homePhone`).
+///
+/// ASCII text is classified eight bytes at a time into bit masks (most objects are ASCII);
+/// a 64-byte block with any other byte is decoded character by character.
+#[inline(always)]
+pub(crate) fn for_each_term_start(text: &str, mut f: impl FnMut(usize)) {
+    let bytes = text.as_bytes();
+    let mut state = TermState::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        let block = &bytes[i..bytes.len().min(i + 64)];
+        if block.len() == 64 && block.is_ascii() {
+            let (mut alnum, mut lower, mut upper) = (0u64, 0u64, 0u64);
+            for (k, word) in block.chunks_exact(8).enumerate() {
+                let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+                let (l, u, d) = (in_range(w, b'a', b'z'), in_range(w, b'A', b'Z'), in_range(w, b'0', b'9'));
+                lower |= pack(l) << (8 * k);
+                upper |= pack(u) << (8 * k);
+                alnum |= pack(l | u | d) << (8 * k);
+            }
+            let prev_alnum = (alnum << 1) | state.prev_alnum as u64;
+            let lower1 = (lower << 1) | (state.lower_run >= 1) as u64;
+            let lower2 =
+                (lower << 2) | ((state.lower_run >= 2) as u64) | (((state.lower_run >= 1) as u64) << 1);
+            let mut starts = (alnum & !prev_alnum) | (upper & lower1 & lower2);
+            while starts != 0 {
+                f(i + starts.trailing_zeros() as usize);
+                starts &= starts - 1;
+            }
+            state.prev_alnum = alnum >> 63 == 1;
+            state.lower_run = match (lower >> 63 == 1, (lower >> 62) & 1 == 1) {
+                (false, _) => 0,
+                (true, false) => 1,
+                (true, true) => 2,
+            };
+            i += 64;
+        } else {
+            let end = i + block.len();
+            while i < end {
+                i += state.step(text, i, &mut f);
+            }
+        }
+    }
+}
+
+/// What the start of a term depends on: the one or two characters before it.
+#[derive(Default)]
+struct TermState {
+    prev_alnum: bool,
+    /// Lower-case letters just before this position, counted up to 2.
+    lower_run: u8,
+}
+
+impl TermState {
+    /// Classifies the character at `i`, reports it if it starts a term, returns its width.
+    #[inline]
+    fn step(&mut self, text: &str, i: usize, f: &mut impl FnMut(usize)) -> usize {
+        let (class, width) = match CLASS[text.as_bytes()[i] as usize] {
+            NON_ASCII => {
+                let c = text[i..].chars().next().expect("i is a char boundary");
+                let class = if c.is_lowercase() {
+                    LOWER
+                } else if c.is_uppercase() {
+                    UPPER
+                } else if c.is_alphanumeric() {
+                    DIGIT // alphanumeric without case: starts a term like a digit does
+                } else {
+                    OTHER
+                };
+                (class, c.len_utf8())
+            }
+            class => (class, 1),
+        };
+        let starts = match class {
+            OTHER => false,
+            UPPER => !self.prev_alnum || self.lower_run >= 2,
+            _ => !self.prev_alnum,
+        };
+        if starts {
+            f(i);
+        }
+        self.prev_alnum = class != OTHER;
+        self.lower_run = if class == LOWER { (self.lower_run + 1).min(2) } else { 0 };
+        width
+    }
+}
+
+const fn repeat(b: u8) -> u64 {
+    0x0101_0101_0101_0101 * b as u64
+}
+
+/// For eight ASCII bytes, the high bit of each byte set where that byte is in `lo..=hi`.
+/// No sum carries into the next byte, since every byte and every addend is below 0x80.
+#[inline]
+fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+    let at_least_lo = w + repeat(0x80 - lo);
+    let above_hi = w + repeat(0x7f - hi);
+    at_least_lo & !above_hi & repeat(0x80)
+}
+
+/// Gathers the high bits of eight bytes into eight bits, first byte lowest.
+#[inline]
+fn pack(high_bits: u64) -> u64 {
+    ((high_bits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn literal(
+        lit: &str,
+        keyword_of: &[u32],
+        anchor_of: &[u32],
+        term_anchor_of: &[u32],
+    ) -> (String, LiteralTargets) {
+        (
+            lit.to_ascii_lowercase(), // as the engine passes them
+            LiteralTargets {
+                keyword_of: keyword_of.to_vec(),
+                anchor_of: anchor_of.to_vec(),
+                term_anchor_of: term_anchor_of.to_vec(),
+            },
+        )
+    }
+
+    /// What the literal pass must report: every occurrence, found by brute force.
+    fn brute_force(lits: &[(String, LiteralTargets)], text: &str) -> Vec<(usize, usize, String, bool)> {
+        let lower = text.to_ascii_lowercase();
+        let mut out = Vec::new();
+        for (lit, t) in lits {
+            // Every start, overlaps included (`match_indices` would skip them).
+            let mut s = 0;
+            while let Some(p) = lower[s..].find(lit.as_str()) {
+                let (a, b) = (s + p, s + p + lit.len());
+                let term = is_term(text, a, b);
+                if !t.anchor_of.is_empty() || (t.wants_term() && term) {
+                    out.push((a, b, lit.clone(), t.wants_term() && term));
+                }
+                s = a + lit.chars().next().unwrap().len_utf8();
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn found(lits: &[(String, LiteralTargets)], text: &str) -> Vec<(usize, usize, String, bool)> {
+        let l = Literals::build(lits.to_vec()).unwrap();
+        let mut out: Vec<(usize, usize, String, bool)> = Vec::new();
+        l.for_each(text, |h| out.push((h.start, h.end, text[h.start..h.end].to_ascii_lowercase(), h.term)));
+        // A literal that is both a term keyword and an anchor is reported once by each
+        // automaton; merge them as one occurrence, a term if either says so.
+        out.sort();
+        out.dedup_by(|b, a| {
+            let same = (a.0, a.1, &a.2) == (b.0, b.1, &b.2);
+            if same {
+                a.3 |= b.3;
+            }
+            same
+        });
+        out
+    }
+
+    #[test]
+    fn term_starts_follow_is_term() {
+        let text = "using sin: customer_ssn customerSsn ssn1 iPhone homePhone ÉtéNom 12ab x-Y";
+        let mut starts = Vec::new();
+        for_each_term_start(text, |i| starts.push(i));
+        for (i, c) in text.char_indices() {
+            if !c.is_alphanumeric() {
+                continue;
+            }
+            let end = i + c.len_utf8();
+            // is_term's start rule, checked through a one-character literal with a non-word
+            // character after it (`end` may be glued; only the start matters here).
+            let padded = format!("{}{}{}", &text[..i], c, " ");
+            let expected = is_term(&padded, i, end);
+            assert_eq!(starts.contains(&i), expected, "offset {i} ({c})");
+        }
+    }
+
+    /// The character-by-character reading, the reference for the bit-mask one.
+    fn term_starts_scalar(text: &str) -> Vec<usize> {
+        let mut state = TermState::default();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < text.len() {
+            i += state.step(text, i, &mut |p| out.push(p));
+        }
+        out
+    }
+
+    #[test]
+    fn bit_masks_agree_with_the_scalar_reading() {
+        // Every block boundary, ASCII and non-ASCII blocks in turn, camelCase runs across
+        // the 64-byte cuts.
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let alphabet: Vec<char> = "aaaaabcxyzAAABZ019 _-.:/\"\nPhoneSsnéÉ😀ß".chars().collect();
+        for len in [0, 1, 7, 8, 63, 64, 65, 127, 128, 129, 300, 1000] {
+            for round in 0..40 {
+                let text: String = (0..len)
+                    .map(|_| {
+                        rng ^= rng << 13;
+                        rng ^= rng >> 7;
+                        rng ^= rng << 17;
+                        let c = alphabet[(rng % alphabet.len() as u64) as usize];
+                        // Half the texts ASCII only, so the fast path runs on whole texts too.
+                        if round % 2 == 0 && !c.is_ascii() {
+                            'q'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                let mut fast = Vec::new();
+                for_each_term_start(&text, |p| fast.push(p));
+                assert_eq!(fast, term_starts_scalar(&text), "text: {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn finds_exactly_what_brute_force_finds() {
+        let lits = vec![
+            literal("ssn", &[1], &[], &[]),
+            literal("social security", &[1], &[], &[]),
+            literal("social", &[2], &[], &[]),
+            literal("phone", &[3], &[], &[]),
+            literal("name", &[4], &[5], &[]),
+            literal("akia", &[], &[6], &[]),
+            literal("street", &[], &[], &[7]),
+            literal("@", &[], &[8], &[]),
+            literal("número", &[9], &[], &[]),
+            literal("NÚMERO", &[9], &[], &[]),
+            literal("a/c", &[10], &[], &[]),
+        ];
+        let texts = [
+            "ssn: 123 social security number, SOCIAL-SECURITY, customerSsn, customer_ssn, xssn",
+            "homePhone iPhone PHONE phones telephone name: surname username Name=",
+            "key AKIAIOSFODNN7EXAMPLE xakia main street streets mainstreet a@b.c",
+            "Número: 12 NÚMERO número1 anúmero a/c a/c: xa/c",
+            "",
+            "ssn",
+            "😀ssn😀 éssn ssné",
+        ];
+        for t in texts {
+            assert_eq!(found(&lits, t), brute_force(&lits, t), "text: {t:?}");
+        }
+    }
+}
