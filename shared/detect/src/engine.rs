@@ -447,6 +447,9 @@ impl Engine {
     /// one identifier at one span (variants of one ID finding the same value).
     fn resolve_yields(&self, first: usize, out: &mut Vec<Match>) {
         let found = &out[first..];
+        if found.len() < 2 {
+            return; // nothing to yield to, no duplicate: most segments end here
+        }
         let mut keep = vec![true; found.len()];
         for (i, m) in found.iter().enumerate() {
             let ys = &self.yields[m.rule as usize];
@@ -508,4 +511,3 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
     }
     i
 }
-

@@ -87,9 +87,15 @@ pub fn extract_lines<R: Read>(
     Ok(Extraction { status, mime_type: MIME_JSONL, size_classified: size })
 }
 
-fn decode_lossy(bytes: &[u8]) -> String {
+/// The text of a record: borrowed when it is UTF-8 already (nearly always; no copy per line).
+fn decode_lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    if !bytes.starts_with(b"\xEF\xBB\xBF") {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return std::borrow::Cow::Borrowed(text);
+        }
+    }
     let enc = crate::decode::choose_encoding(bytes);
-    enc.decode_with_bom_removal(bytes).0.into_owned()
+    enc.decode_with_bom_removal(bytes).0
 }
 
 fn parse(bytes: &[u8]) -> Option<Value> {
