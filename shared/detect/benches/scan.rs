@@ -23,7 +23,7 @@ fn generated_text(bytes: usize) -> String {
             _ => format!("order ORD-{i:08} transitioned PENDING -> PAID for customer cus_{i:x}\n"),
         };
         s.push_str(&line);
-        if i % 50 == 0 {
+        if i.is_multiple_of(50) {
             s.push_str("employee ssn: 536-22-8726\n");
         }
     }
