@@ -3,6 +3,7 @@
 //! [`classify`] is the heart of both the scanner Lambda and the `sluice` command: one object's
 //! bytes in, Macie's classification result out.
 
+mod columns;
 #[cfg(any(test, feature = "fakes"))]
 pub mod fakes;
 pub mod ports;
@@ -17,7 +18,9 @@ use std::time::Instant;
 
 use sluice_detect::{ContextHits, Engine, Match};
 use sluice_extract::{extract, ExtractError, Limits, Segment, SegmentOrigin, SegmentSink};
-use sluice_finding::{ClassificationResult, EmbeddedFile, Reason, ResultBuilder, Status};
+use sluice_finding::{ClassificationResult, EmbeddedFile, Location, Reason, ResultBuilder, Status};
+
+use crate::columns::ColumnShapes;
 
 /// Macie stops counting full names and mailing addresses after 1,000 in a file (macie.md §4.2).
 const CONTEXTUAL_CAP: u64 = 1000;
@@ -60,6 +63,8 @@ pub fn classify<R: Read>(
         members: Vec::new(),
         embedded: BTreeMap::new(),
         record_values: HashSet::new(),
+        columns: ColumnShapes::default(),
+        pending_cards: Vec::new(),
     };
     let reader = DeadlineReader { inner: reader, deadline, timed_out: &timed_out };
     let extraction = extract(reader, hint.name, hint.content_type, hint.size, limits, &mut sink);
@@ -114,10 +119,25 @@ struct EngineSink<'e> {
     embedded: BTreeMap<String, ResultBuilder<'e>>,
     /// Identifier and value digests found in the fields of the record being read.
     record_values: HashSet<(u64, u64)>,
+    /// Which structured columns are columns of hex tokens ([`crate::columns`]).
+    columns: ColumnShapes,
+    /// Keyword-free card numbers that are whole column values, decided once the columns are
+    /// known: (column, value length, rule, location, archive member).
+    pending_cards: Vec<(u64, usize, u32, Location, Option<String>)>,
 }
 
+/// The card rule that needs no keyword: the one a column of hex tokens misleads.
+const CARD_WITHOUT_KEYWORD: &str = "CREDIT_CARD_NUMBER_(NO_KEYWORD)";
+/// Card numbers held back per object; past this they count at once.
+const MAX_PENDING_CARDS: usize = 10_000;
+
 impl EngineSink<'_> {
-    fn finish(self, mime_type: &str, size: u64, status: Status) -> ClassificationResult {
+    fn finish(mut self, mime_type: &str, size: u64, status: Status) -> ClassificationResult {
+        for (column, len, rule, loc, member) in std::mem::take(&mut self.pending_cards) {
+            if !self.columns.is_token_column(column, len) {
+                self.add_one(rule, loc, member);
+            }
+        }
         let mut result = self.builder.finish(mime_type, size, status);
         result.embedded_files = self
             .embedded
@@ -179,6 +199,9 @@ impl SegmentSink for EngineSink<'_> {
                 &computed
             }
         };
+        if let Some(column) = segment.context_id {
+            self.columns.observe(column, segment.text);
+        }
         self.matches.clear();
         engine.scan(segment.text, ctx, &mut self.matches);
         self.matches.retain(|m| segment.report.contains(&m.start));
@@ -213,30 +236,46 @@ impl EngineSink<'_> {
         self.spans.clear();
         self.spans.extend(self.matches.iter().map(|m| (m.start, m.end)));
         let locations = segment.locate_sorted(&self.spans);
-        for (m, loc) in self.matches.iter().zip(locations) {
-            let info = engine.info(m.rule);
-            if CONTEXTUAL_IDS.contains(&info.id) {
-                let n = self.contextual_counts.entry(m.rule).or_default();
-                if *n >= CONTEXTUAL_CAP {
+        let column = segment.context_id.filter(|_| self.pending_cards.len() < MAX_PENDING_CARDS);
+        let whole_value = segment.text.trim();
+        let member = (!self.members.is_empty()).then(|| self.members.join("/"));
+        let matches = std::mem::take(&mut self.matches);
+        for (m, loc) in matches.iter().zip(locations) {
+            let value = &segment.text[m.start..m.end];
+            if let Some(column) = column {
+                if value == whole_value && engine.info(m.rule).id == CARD_WITHOUT_KEYWORD {
+                    self.pending_cards.push((column, value.len(), m.rule, loc, member.clone()));
                     continue;
                 }
-                *n += 1;
             }
-            if !self.members.is_empty() {
-                let path = self.members.join("/");
-                let room = self.embedded.len() < MAX_EMBEDDED_FILES;
-                if let Some(member) = match self.embedded.get_mut(&path) {
-                    Some(member) => Some(member),
-                    None if room => Some(
-                        self.embedded.entry(path).or_insert_with(|| ResultBuilder::new(self.max_locations)),
-                    ),
-                    None => None,
-                } {
-                    member.add(info, loc.clone());
-                }
-            }
-            self.builder.add(info, loc);
+            self.add_one(m.rule, loc, member.clone());
         }
+        self.matches = matches; // its buffer, for the next segment
+    }
+
+    /// Adds one match to the result (and to its archive member's, inside an archive).
+    fn add_one(&mut self, rule: u32, loc: Location, member: Option<String>) {
+        let info = self.engine.info(rule);
+        if CONTEXTUAL_IDS.contains(&info.id) {
+            let n = self.contextual_counts.entry(rule).or_default();
+            if *n >= CONTEXTUAL_CAP {
+                return;
+            }
+            *n += 1;
+        }
+        if let Some(path) = member {
+            let room = self.embedded.len() < MAX_EMBEDDED_FILES;
+            if let Some(builder) = match self.embedded.get_mut(&path) {
+                Some(builder) => Some(builder),
+                None if room => {
+                    Some(self.embedded.entry(path).or_insert_with(|| ResultBuilder::new(self.max_locations)))
+                }
+                None => None,
+            } {
+                builder.add(info, loc.clone());
+            }
+        }
+        self.builder.add(info, loc);
     }
 }
 
@@ -271,6 +310,57 @@ mod tests {
         assert_eq!(det.kind, "USA_SOCIAL_SECURITY_NUMBER");
         assert_eq!(det.occurrences.line_ranges[0].start, 2);
         assert_eq!(det.occurrences.line_ranges[0].start_column, 15);
+    }
+
+    fn card_engine() -> Engine {
+        let ids = "[CREDIT_CARD_NUMBER, \"CREDIT_CARD_NUMBER_(NO_KEYWORD)\"]";
+        let cfg =
+            DetectionConfig::from_yaml(&format!("identifiers: {{selector: INCLUDE, ids: {ids}}}")).unwrap();
+        Engine::from_config(&cfg).unwrap()
+    }
+
+    fn card_count(name: &str, body: &str) -> u64 {
+        let hint = ObjectHint { name, ..Default::default() };
+        let r = classify(&card_engine(), body.as_bytes(), hint, &Limits::default(), 1000).unwrap();
+        r.sensitive_data.iter().flat_map(|s| &s.detections).map(|d| d.count).sum()
+    }
+
+    /// Sixteen hex characters with at least one letter, as hashes are.
+    fn hex_token(i: u64) -> String {
+        format!("{:015x}a", i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 4)
+    }
+
+    #[test]
+    fn a_luhn_valid_number_in_a_column_of_hex_hashes_is_a_hash() {
+        // 4442378565927686 is all digits and passes Luhn: in a column of hashes, a hash.
+        let mut rows: Vec<String> =
+            (0..40).map(|i| format!("{{\"k\": {i}, \"h\": \"{}\"}}", hex_token(i))).collect();
+        rows.insert(25, r#"{"k": 99, "h": "4442378565927686"}"#.to_string());
+        assert_eq!(card_count("a.json", &format!("[{}]", rows.join(","))), 0);
+        let mut csv = String::from("id,h\n");
+        for i in 0..40 {
+            csv.push_str(&format!("{i},{}\n", hex_token(i)));
+        }
+        csv.push_str("99,4442378565927686\n");
+        assert_eq!(card_count("a.csv", &csv), 0, "the hash comes last, after its column is known");
+    }
+
+    #[test]
+    fn card_numbers_in_their_own_column_or_beside_few_hashes_still_count() {
+        let rows: Vec<String> =
+            (0..40).map(|i| format!("{{\"k\": {i}, \"h\": \"4442378565927686\"}}")).collect();
+        assert_eq!(card_count("a.json", &format!("[{}]", rows.join(","))), 40);
+        let mut rows: Vec<String> = (0..5).map(|i| format!("{{\"h\": \"{}\"}}", hex_token(i))).collect();
+        rows.push(r#"{"h": "4442378565927686"}"#.to_string());
+        assert_eq!(
+            card_count("a.json", &format!("[{}]", rows.join(","))),
+            1,
+            "five hashes are not a column of them"
+        );
+        // Not a whole value: a card inside a sentence of a hash column still counts.
+        let mut rows: Vec<String> = (0..40).map(|i| format!("{{\"h\": \"{}\"}}", hex_token(i))).collect();
+        rows.push(r#"{"h": "paid with 4442378565927686 today"}"#.to_string());
+        assert_eq!(card_count("a.json", &format!("[{}]", rows.join(","))), 1);
     }
 
     /// A reader that turns slow after its first 64 KB: the object outlasts its time limit.
