@@ -26,6 +26,18 @@ pub(crate) struct LiteralTargets {
     pub term_anchor_of: Vec<u32>,
 }
 
+/// Whether a literal is searched everywhere (an anchor that may sit inside a word, or a term
+/// literal that begins with punctuation) rather than walked from term starts only.
+pub(crate) fn searched_anywhere(lit: &str, t: &LiteralTargets) -> bool {
+    !t.anchor_of.is_empty() || !walked(lit, t)
+}
+
+/// Whether a literal is walked from term starts: it must stand as a term for some rule and
+/// begins with a letter or digit.
+fn walked(lit: &str, t: &LiteralTargets) -> bool {
+    t.wants_term() && lit.chars().next().is_some_and(char::is_alphanumeric)
+}
+
 impl LiteralTargets {
     fn wants_term(&self) -> bool {
         !self.keyword_of.is_empty() || !self.term_anchor_of.is_empty()
@@ -52,6 +64,7 @@ pub(crate) struct Literals {
     /// Anchors, and term literals beginning with punctuation: searched everywhere.
     anywhere: Option<AhoCorasick>,
     anywhere_targets: Vec<LiteralTargets>,
+    anywhere_max_len: usize,
 }
 
 impl Literals {
@@ -60,9 +73,10 @@ impl Literals {
         let (mut term_pats, mut term_targets) = (Vec::new(), Vec::new());
         let (mut any_pats, mut any_targets) = (Vec::new(), Vec::new());
         for (lit, t) in literals {
-            let starts_alnum = lit.chars().next().is_some_and(char::is_alphanumeric);
-            if t.wants_term() && starts_alnum {
+            if walked(&lit, &t) {
                 if !t.anchor_of.is_empty() {
+                    // Both a term literal and a plain anchor: walked as the one, searched
+                    // anywhere as the other.
                     let anchors = LiteralTargets { anchor_of: t.anchor_of.clone(), ..Default::default() };
                     any_pats.push(lit.clone());
                     any_targets.push(anchors);
@@ -99,6 +113,7 @@ impl Literals {
                     .map_err(|e| DetectError::Rules(format!("keyword automaton: {e}")))?,
             )
         };
+        let anywhere_max_len = any_pats.iter().map(String::len).max().unwrap_or(0);
         let anywhere = if any_pats.is_empty() {
             None
         } else {
@@ -111,16 +126,23 @@ impl Literals {
                     .map_err(|e| DetectError::Rules(format!("anchor automaton: {e}")))?,
             )
         };
-        Ok(Literals { terms, term_targets, term_trigrams, anywhere, anywhere_targets: any_targets })
+        Ok(Literals {
+            terms,
+            term_targets,
+            term_trigrams,
+            anywhere,
+            anywhere_targets: any_targets,
+            anywhere_max_len,
+        })
     }
 
     /// Calls `f` for every occurrence of every literal in `text` (overlapping ones included),
     /// those of term literals only where they stand as terms.
     pub fn for_each(&self, text: &str, mut f: impl FnMut(LiteralHit<'_>)) {
-        self.for_each_terms_only(text, &mut f);
+        self.for_each_term(text, &mut f);
         self.for_each_anywhere_only(text, &mut f);
     }
-    fn for_each_terms_only(&self, text: &str, mut f: impl FnMut(LiteralHit<'_>)) {
+    pub fn for_each_term(&self, text: &str, mut f: impl FnMut(LiteralHit<'_>)) {
         if let Some(nfa) = &self.terms {
             let bytes = text.as_bytes();
             for_each_term_start(text, |i| {
@@ -165,14 +187,32 @@ impl Literals {
         }
     }
 
-    fn for_each_anywhere_only(&self, text: &str, mut f: impl FnMut(LiteralHit<'_>)) {
+    fn for_each_anywhere_only(&self, text: &str, f: impl FnMut(LiteralHit<'_>)) {
+        self.for_each_anywhere_in(text, 0..text.len(), f);
+    }
+
+    /// The literals searched everywhere, found within `range` of `text` (byte offsets are
+    /// the text's; term boundaries are judged on the whole text).
+    pub fn for_each_anywhere_in(
+        &self,
+        text: &str,
+        range: std::ops::Range<usize>,
+        mut f: impl FnMut(LiteralHit<'_>),
+    ) {
         if let Some(ac) = &self.anywhere {
-            for m in ac.find_overlapping_iter(text) {
+            let base = range.start;
+            for m in ac.find_overlapping_iter(&text[range]) {
+                let (start, end) = (base + m.start(), base + m.end());
                 let t = &self.anywhere_targets[m.pattern().as_usize()];
-                let term = t.wants_term() && is_term(text, m.start(), m.end());
-                f(LiteralHit { targets: t, start: m.start(), end: m.end(), term });
+                let term = t.wants_term() && is_term(text, start, end);
+                f(LiteralHit { targets: t, start, end, term });
             }
         }
+    }
+
+    /// The longest literal searched everywhere, in bytes.
+    pub fn anywhere_max_len(&self) -> usize {
+        self.anywhere_max_len
     }
 }
 
