@@ -287,6 +287,9 @@ impl LazyRegex {
 /// that need letters of other scripts say so with `\p{…}` classes, which stay as they are.
 /// Custom identifiers keep the user's pattern untouched.
 pub(crate) fn ascii_digits_and_boundaries(pattern: &str) -> String {
+    // A pattern about letters of other scripts (`\p{Lu}`, `Ñ`) keeps Unicode word boundaries:
+    // `\bÉmile` must still start at a word.
+    let ascii_boundaries = pattern.is_ascii() && !pattern.contains("\\p{");
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut chars = pattern.chars().peekable();
     // Depth of `[...]` classes, so that `\d` inside one becomes a range, not a nested class.
@@ -297,7 +300,7 @@ pub(crate) fn ascii_digits_and_boundaries(pattern: &str) -> String {
                 Some('d') if class_depth > 0 => out.push_str("0-9"),
                 Some('d') => out.push_str("[0-9]"),
                 Some('D') if class_depth == 0 => out.push_str("[^0-9]"),
-                Some('b') if class_depth == 0 => out.push_str("(?-u:\\b)"),
+                Some('b') if class_depth == 0 && ascii_boundaries => out.push_str("(?-u:\\b)"),
                 Some(next) => {
                     out.push('\\');
                     out.push(next);
@@ -341,6 +344,10 @@ mod tests {
         assert_eq!(ascii(r"[]\d]\d"), r"[]0-9][0-9]", "a leading ] is a literal");
         assert_eq!(ascii(r"[a-z[\d]]\d"), r"[a-z[0-9]][0-9]", "nested classes");
         assert_eq!(ascii(r"\\d\\b\p{Lu}\s\w\."), r"\\d\\b\p{Lu}\s\w\.", "escaped backslashes, other escapes");
+        assert_eq!(ascii(r"\b\p{Lu}\d"), r"\b\p{Lu}[0-9]", "Unicode boundaries where letters are");
+        assert_eq!(ascii(r"\b[A-ZÑ]{4}\d"), r"\b[A-ZÑ]{4}[0-9]");
+        let re = regex::Regex::new(&ascii(r"\b\p{Lu}\p{Ll}+straße")).unwrap();
+        assert!(re.is_match("Östliche Östlichestraße"), "a word that starts with a non-ASCII letter");
         let re = regex::Regex::new(&ascii(r"\b\d{3}\b")).unwrap();
         assert!(re.is_match("id 123 x"));
         assert!(!re.is_match("id ١٢٣ x"), "Arabic-Indic digits are not read as digits");
