@@ -38,6 +38,10 @@ pub struct Match {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContextHits {
     rules: Vec<u32>,
+    /// Rules that win, in this context, over the rules they otherwise yield to: their keyword
+    /// here names the value more precisely (`Bank Account Number` against the card rule's
+    /// `account number`).
+    prevails: Vec<u32>,
 }
 
 impl ContextHits {
@@ -295,17 +299,43 @@ impl Engine {
 
     /// The rules whose keywords occur in a structured context (column header, JSON path).
     pub fn context<S: AsRef<str>>(&self, context: &[S]) -> ContextHits {
-        let mut rules = Vec::new();
-        for c in context {
+        // (context element, keyword span, rule)
+        let mut hits: Vec<(usize, usize, usize, u32)> = Vec::new();
+        for (ci, c) in context.iter().enumerate() {
             self.literals.for_each(c.as_ref(), |hit| {
                 if hit.term {
-                    rules.extend_from_slice(&hit.targets.keyword_of);
+                    hits.extend(hit.targets.keyword_of.iter().map(|&r| (ci, hit.start, hit.end, r)));
                 }
             });
         }
+        let mut rules: Vec<u32> = hits.iter().map(|h| h.3).collect();
         rules.sort_unstable();
         rules.dedup();
-        ContextHits { rules }
+        // A rule whose every keyword here lies inside the longer words of a rule that would
+        // give way to it is outranked: those words say more (`bank account number` and
+        // `checking_account_number` hold the card rule's `account number`). Then that rule
+        // prevails in this context.
+        let covered = |hx: &(usize, usize, usize, u32), y: u32| {
+            let over = hits.iter().filter(|hy| hy.3 == y && hy.0 == hx.0 && hy.1 < hx.2 && hx.1 < hy.2);
+            let (lo, hi) = over.fold((usize::MAX, 0), |(lo, hi), hy| (lo.min(hy.1), hi.max(hy.2)));
+            lo <= hx.1 && hx.2 <= hi && hi - lo > hx.2 - hx.1
+        };
+        let (mut outranked, mut prevails) = (Vec::new(), Vec::new());
+        for &x in &rules {
+            for &y in &rules {
+                if y == x || !self.yields[y as usize].contains(&x) {
+                    continue;
+                }
+                if hits.iter().filter(|h| h.3 == x).all(|hx| covered(hx, y)) {
+                    outranked.push(x);
+                    prevails.push(y);
+                }
+            }
+        }
+        rules.retain(|r| !outranked.contains(r));
+        prevails.sort_unstable();
+        prevails.dedup();
+        ContextHits { rules, prevails }
     }
 
     /// Scans one segment of text, appending its matches to `out` in order of position.
@@ -314,7 +344,7 @@ impl Engine {
         self.scan_raw(text, context, out);
         let found = &mut out[first..];
         found.sort_unstable_by_key(|m| (m.start, m.end, m.rule));
-        self.resolve_yields(first, out);
+        self.resolve_yields(first, out, &context.prevails);
         if let Some(key) = &self.fingerprint_key {
             for m in &mut out[first..] {
                 let h = blake3::keyed_hash(key, &text.as_bytes()[m.start..m.end]);
@@ -336,7 +366,7 @@ impl Engine {
             }
         }
         out[first..].sort_unstable_by_key(|m| (m.start, m.end, m.rule));
-        self.resolve_yields(first, out);
+        self.resolve_yields(first, out, &[]);
     }
 
     /// Whether any rule spans fields (so records are worth writing out).
@@ -484,18 +514,29 @@ impl Engine {
     }
 
     /// Drops a match when a rule it yields to matched an overlapping span, and duplicates of
-    /// one identifier at one span (variants of one ID finding the same value).
-    fn resolve_yields(&self, first: usize, out: &mut Vec<Match>) {
+    /// one identifier at one span (variants of one ID finding the same value). A rule that
+    /// `prevails` in the segment's context turns that around: the rules it would yield to
+    /// give way to it.
+    fn resolve_yields(&self, first: usize, out: &mut Vec<Match>, prevails: &[u32]) {
         let found = &out[first..];
         if found.len() < 2 {
             return; // nothing to yield to, no duplicate: most segments end here
         }
         let mut keep = vec![true; found.len()];
+        let overlap = |a: &Match, b: &Match| a.start < b.end && b.start < a.end;
         for (i, m) in found.iter().enumerate() {
-            let ys = &self.yields[m.rule as usize];
-            if !ys.is_empty()
-                && found.iter().any(|o| ys.contains(&o.rule) && o.start < m.end && m.start < o.end)
-            {
+            let gives_way = if prevails.contains(&m.rule) {
+                false
+            } else {
+                let ys = &self.yields[m.rule as usize];
+                (!ys.is_empty() && found.iter().any(|o| ys.contains(&o.rule) && overlap(m, o)))
+                    || found.iter().any(|o| {
+                        prevails.contains(&o.rule)
+                            && self.yields[o.rule as usize].contains(&m.rule)
+                            && overlap(m, o)
+                    })
+            };
+            if gives_way {
                 keep[i] = false;
             }
         }

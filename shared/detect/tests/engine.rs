@@ -133,3 +133,22 @@ fn accented_keywords_match_in_any_case() {
     assert_ne!(ctx_lower, e.context::<&str>(&[]));
     e.scan(&upper, &ctx_upper, &mut b);
 }
+
+#[test]
+fn a_column_named_more_precisely_wins_its_values() {
+    let e = Engine::builtin().unwrap();
+    // 13 digits, Luhn-valid, an issuer prefix: a card number to the card rules.
+    let value = "5824539187326";
+    assert_eq!(ids(&e, value, &["Bank Account Number"]), vec!["BANK_ACCOUNT_NUMBER"]);
+    assert_eq!(ids(&e, value, &["checking_account_number"]), vec!["BANK_ACCOUNT_NUMBER"]);
+    // `account number` alone is as much the card rule's keyword as the bank rule's: the card wins.
+    assert_eq!(ids(&e, value, &["Account Number"]), vec!["CREDIT_CARD_NUMBER"]);
+    assert_eq!(ids(&e, value, &["credit_card_number"]), vec!["CREDIT_CARD_NUMBER"]);
+    // Without a column, as before: a card number.
+    assert_eq!(ids(&e, value, &[]), vec!["CREDIT_CARD_NUMBER_(NO_KEYWORD)"]);
+    // Values the bank rule does not take stay the card's.
+    assert_eq!(
+        ids(&e, "4539 5787 6362 1486", &["Bank Account Number"]),
+        vec!["CREDIT_CARD_NUMBER_(NO_KEYWORD)"]
+    );
+}
