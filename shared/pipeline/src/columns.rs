@@ -9,7 +9,7 @@
 //! letter and few made of digits only (a random hex token is digits only once in ~2,000),
 //! and counted otherwise. A column of real card numbers has no such letters.
 
-use foldhash::HashMap;
+use std::collections::HashMap;
 
 /// Card numbers are 13 to 19 digits.
 const MIN_LEN: usize = 13;

@@ -7,7 +7,6 @@ mod columns;
 #[cfg(any(test, feature = "fakes"))]
 pub mod fakes;
 pub mod ports;
-mod repeats;
 mod scan;
 
 pub use scan::{unknown_posture, ObjectChange, Ports, ScanError, ScanSummary, Scanner, Scope};
@@ -22,7 +21,6 @@ use sluice_extract::{extract, ExtractError, Limits, Segment, SegmentOrigin, Segm
 use sluice_finding::{ClassificationResult, EmbeddedFile, Location, Reason, ResultBuilder, Status};
 
 use crate::columns::ColumnShapes;
-use crate::repeats::CleanValues;
 
 /// Macie stops counting full names and mailing addresses after 1,000 in a file (macie.md §4.2).
 const CONTEXTUAL_CAP: u64 = 1000;
@@ -58,7 +56,7 @@ pub fn classify<R: Read>(
         builder: ResultBuilder::new(max_locations),
         matches: Vec::new(),
         spans: Vec::new(),
-        contexts: foldhash::HashMap::default(),
+        contexts: HashMap::new(),
         contextual_counts: HashMap::new(),
         deadline,
         timed_out: &timed_out,
@@ -67,7 +65,6 @@ pub fn classify<R: Read>(
         record_values: HashSet::new(),
         columns: ColumnShapes::default(),
         pending_cards: Vec::new(),
-        clean_values: CleanValues::default(),
     };
     let reader = DeadlineReader { inner: reader, deadline, timed_out: &timed_out };
     let extraction = extract(reader, hint.name, hint.content_type, hint.size, limits, &mut sink);
@@ -112,7 +109,7 @@ struct EngineSink<'e> {
     builder: ResultBuilder<'e>,
     matches: Vec<Match>,
     spans: Vec<(usize, usize)>,
-    contexts: foldhash::HashMap<u64, ContextHits>,
+    contexts: HashMap<u64, ContextHits>,
     contextual_counts: HashMap<u32, u64>,
     deadline: Option<Instant>,
     timed_out: &'e Cell<bool>,
@@ -127,8 +124,6 @@ struct EngineSink<'e> {
     /// Keyword-free card numbers that are whole column values, decided once the columns are
     /// known: (column, value length, rule, location, archive member).
     pending_cards: Vec<(u64, usize, u32, Location, Option<String>)>,
-    /// Short column values that came back clean ([`crate::repeats`]).
-    clean_values: CleanValues,
 }
 
 /// The card rule that needs no keyword: the one a column of hex tokens misleads.
@@ -204,21 +199,13 @@ impl SegmentSink for EngineSink<'_> {
                 &computed
             }
         };
-        // A whole value of a column (not a chunk of text with overlap around it).
-        let column = segment.context_id.filter(|_| segment.report == (0..segment.text.len()));
         if let Some(column) = segment.context_id {
             self.columns.observe(column, segment.text);
-        }
-        if column.is_some_and(|c| self.clean_values.seen(c, segment.text)) {
-            return;
         }
         self.matches.clear();
         engine.scan(segment.text, ctx, &mut self.matches);
         self.matches.retain(|m| segment.report.contains(&m.start));
         if self.matches.is_empty() {
-            if let Some(column) = column {
-                self.clean_values.remember(column, segment.text);
-            }
             return;
         }
         if matches!(segment.origin, SegmentOrigin::Record { .. }) && self.record_values.len() < 1024 {
@@ -374,16 +361,6 @@ mod tests {
         let mut rows: Vec<String> = (0..40).map(|i| format!("{{\"h\": \"{}\"}}", hex_token(i))).collect();
         rows.push(r#"{"h": "paid with 4442378565927686 today"}"#.to_string());
         assert_eq!(card_count("a.json", &format!("[{}]", rows.join(","))), 1);
-    }
-
-    #[test]
-    fn repeated_values_count_every_time_and_a_clean_value_is_clean_only_in_its_column() {
-        // Without a keyword an SSN-shaped value is clean in `note`; under `ssn` it is an SSN,
-        // every time it repeats.
-        let csv = "note,ssn\n536-22-8726,x\n536-22-8726,536-22-8726\nok,536-22-8726\nok,536-22-8726\n";
-        let hint = ObjectHint { name: "people.csv", ..Default::default() };
-        let r = classify(&engine(), csv.as_bytes(), hint, &Limits::default(), 1000).unwrap();
-        assert_eq!(r.sensitive_data[0].detections[0].count, 3);
     }
 
     /// A reader that turns slow after its first 64 KB: the object outlasts its time limit.
