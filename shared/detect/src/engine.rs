@@ -63,6 +63,9 @@ pub struct Engine {
     unanchored: Vec<u32>,
     fused: Option<Regex>,
     unanchored_set: Option<LazySet>,
+    /// How far before a gate match an unanchored rule's match may start (a trigger matches
+    /// at the end of its rule's match).
+    reach_back: usize,
     /// Custom identifiers without keywords: user regexes run over the whole text.
     whole_text: Vec<u32>,
     /// Rule index → indices of the rules it yields to.
@@ -169,6 +172,7 @@ impl Engine {
         let mut unanchored = Vec::new();
         let mut whole_text = Vec::new();
         let mut fused_parts = Vec::new();
+        let mut reach_back = 0;
         let mut slot = |lit: &str, targets: &mut Vec<LiteralTargets>| -> usize {
             let lit = lit.to_ascii_lowercase();
             *literal_index.entry(lit.clone()).or_insert_with(|| {
@@ -193,6 +197,12 @@ impl Engine {
                         targets[s].anchor_of.push(i);
                     }
                 }
+            } else if let Some(trigger) = &rule.trigger {
+                // Its trigger stands in for it in the gate and the set; the rule itself runs
+                // where the trigger matched, its window reaching back over the whole match.
+                unanchored.push(i);
+                fused_parts.push(format!("(?:{trigger})"));
+                reach_back = reach_back.max(rule.max_len);
             } else if rule.origin == Origin::Custom {
                 whole_text.push(i);
             } else {
@@ -254,6 +264,7 @@ impl Engine {
             unanchored,
             fused,
             unanchored_set,
+            reach_back,
             whole_text,
             yields,
             allow,
@@ -455,7 +466,7 @@ impl Engine {
             windows.clear();
             let max_len = self.unanchored.iter().map(|&i| self.rules[i as usize].max_len).max().unwrap_or(0);
             for &(s, e) in gate.iter() {
-                windows.push((s, (e + max_len).min(text.len())));
+                windows.push((s.saturating_sub(self.reach_back), (e + max_len).min(text.len())));
             }
             if !windows.is_empty() {
                 let merged = line_windows(text, windows);

@@ -75,6 +75,12 @@ pub struct RuleSpec {
     /// address), so a hit glued inside a longer word (`st` in `request`) is no hit.
     #[serde(default)]
     pub anchor_terms: bool,
+    /// A short pattern that matches inside every match, for a rule whose every match holds
+    /// something rarer than its literals (a US address ends in a state and a ZIP code): it
+    /// joins the gate pass, and the rule runs only on the lines around its matches, up to
+    /// `max_len` before and after. For rules without keywords or anchors.
+    #[serde(default)]
+    pub trigger: Option<String>,
     #[serde(default)]
     pub validator: Option<String>,
     /// Values never reported (documentation examples, issuer test numbers), compared on
@@ -154,6 +160,7 @@ pub struct CompiledRule {
     pub keyword_required: bool,
     pub anchors: Vec<String>,
     pub anchor_terms: bool,
+    pub trigger: Option<String>,
     pub validator: Option<(String, Validator)>,
     pub(crate) suppress: HashSet<String>,
     pub yields_to: Vec<String>,
@@ -185,6 +192,14 @@ impl CompiledRule {
                     .ok_or_else(|| err("validator", format!("unknown validator `{name}`")))?,
             )),
         };
+        if let Some(trigger) = &spec.trigger {
+            regex_syntax::ast::parse::Parser::new()
+                .parse(trigger)
+                .map_err(|e| err("trigger", e.to_string()))?;
+            if !spec.keywords.is_empty() || !spec.anchors.is_empty() {
+                return Err(err("trigger", "a rule with a trigger has no keywords or anchors".into()));
+            }
+        }
         let keyword_required = spec.keyword_required.unwrap_or(!spec.keywords.is_empty());
         if keyword_required && spec.keywords.is_empty() {
             return Err(err("keywords", "keyword_required is true but no keywords are listed".into()));
@@ -207,6 +222,7 @@ impl CompiledRule {
             keyword_required,
             anchors: spec.anchors.clone(),
             anchor_terms: spec.anchor_terms,
+            trigger: spec.trigger.as_deref().map(ascii_digits_and_boundaries),
             validator,
             suppress: spec.suppress.iter().map(|s| normalize_value(s)).collect(),
             yields_to: spec.yields_to.clone(),
