@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use sluice_detect::{ContextHits, Engine};
+use sluice_detect::{ContextHits, Engine, Match};
 
 /// Log-like lines without sensitive data, plus one SSN near its keyword every 50 lines.
 fn generated_text(bytes: usize) -> String {
@@ -28,6 +28,18 @@ fn generated_text(bytes: usize) -> String {
         }
     }
     s
+}
+
+/// The shortest of three runs of `scan` (seconds), each into a cleared `out`.
+fn best_of_3(out: &mut Vec<Match>, mut scan: impl FnMut(&mut Vec<Match>)) -> f64 {
+    let mut best = f64::MAX;
+    for _ in 0..3 {
+        out.clear();
+        let t = Instant::now();
+        scan(out);
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    best
 }
 
 fn main() {
@@ -57,17 +69,12 @@ fn main() {
         pieces.push(&rest[..cut]);
         rest = &rest[cut..];
     }
-    let mut best = f64::MAX;
-    let mut found = 0;
-    for _ in 0..3 {
-        out.clear();
-        let t = Instant::now();
+    let best = best_of_3(&mut out, |out| {
         for p in &pieces {
-            engine.scan(p, &none, &mut out);
+            engine.scan(p, &none, out);
         }
-        best = best.min(t.elapsed().as_secs_f64());
-        found = out.len();
-    }
+    });
+    let found = out.len();
     println!(
         "free text:      {:.1} MB, {found} matches, {:.1} MB/s (best of 3, one thread)",
         text.len() as f64 / 1e6,
@@ -85,15 +92,11 @@ fn main() {
             _ => "Processed batch 87054 (3430 records)".to_string(),
         })
         .collect();
-    let mut best = f64::MAX;
-    for _ in 0..3 {
-        out.clear();
-        let t = Instant::now();
+    let best = best_of_3(&mut out, |out| {
         for v in &values {
-            engine.scan(v, &none, &mut out);
+            engine.scan(v, &none, out);
         }
-        best = best.min(t.elapsed().as_secs_f64());
-    }
+    });
     println!(
         "short values:   {:.0} ns per call ({} values, {} matches)",
         best * 1e9 / values.len() as f64,
