@@ -1,8 +1,10 @@
 //! The compiled engine: built once (that is cold start), then shared by every scan.
 //!
-//! One literal pass ([`crate::literals`]) finds every keyword and anchor of every rule; a rule's regex then
-//! runs only in the lines around its own hits. Rules with neither (IBANs, card numbers
-//! without a keyword, names) share one fused regex pass that marks the lines worth a look.
+//! Two passes over the text: the keyword walk from term starts ([`crate::literals`]), and the
+//! gate, one regex over the patterns (or triggers) of the rules that have neither keywords
+//! nor anchors (IBANs, card numbers without a keyword, names, addresses) and over the anchors
+//! that may sit inside a word; the exact anchor search runs only around the gate's matches.
+//! A rule's regex then runs only in the lines around its own hits.
 //! Each rule's regex then runs over its windows exactly as it would over the whole text, so
 //! the engine finds what [`crate::reference`] finds (the differential test holds it to that).
 
@@ -56,12 +58,12 @@ impl ContextHits {
 pub struct Engine {
     rules: Vec<CompiledRule>,
     literals: Literals,
-    /// Rules with neither a required keyword nor an anchor, gated by `fused`: the union of
+    /// Rules with neither a required keyword nor an anchor, found through `gate`: the union of
     /// their patterns (and of the literals searched anywhere) marks the lines worth a look,
     /// and `unanchored_set` tells which of the rules match in such a line
     /// match in such a line.
     unanchored: Vec<u32>,
-    fused: Option<Regex>,
+    gate: Option<Regex>,
     unanchored_set: Option<LazySet>,
     /// How far before a gate match an unanchored rule's match may start (a trigger matches
     /// at the end of its rule's match).
@@ -74,7 +76,7 @@ pub struct Engine {
     fingerprint_key: Option<[u8; 32]>,
 }
 
-/// The unanchored rules' patterns as a set, compiled when the fused pass first finds a line
+/// The unanchored rules' patterns as a set, compiled when the gate first finds a line
 /// worth a look (many objects never need it, and it is a large part of build time).
 struct LazySet {
     patterns: Vec<String>,
@@ -171,7 +173,7 @@ impl Engine {
         let mut targets: Vec<LiteralTargets> = Vec::new();
         let mut unanchored = Vec::new();
         let mut whole_text = Vec::new();
-        let mut fused_parts = Vec::new();
+        let mut unanchored_parts = Vec::new();
         let mut reach_back = 0;
         let mut slot = |lit: &str, targets: &mut Vec<LiteralTargets>| -> usize {
             let lit = lit.to_ascii_lowercase();
@@ -201,14 +203,14 @@ impl Engine {
                 // Its trigger stands in for it in the gate and the set; the rule itself runs
                 // where the trigger matched, its window reaching back over the whole match.
                 unanchored.push(i);
-                fused_parts.push(format!("(?:{trigger})"));
+                unanchored_parts.push(format!("(?:{trigger})"));
                 reach_back = reach_back.max(rule.max_len);
             } else if rule.origin == Origin::Custom {
                 whole_text.push(i);
             } else {
                 unanchored.push(i);
                 // Named groups would clash in the union; only the matching span matters here.
-                fused_parts.push(format!("(?:{})", rule.regex.as_str().replace("(?P<value>", "(?:")));
+                unanchored_parts.push(format!("(?:{})", rule.regex.as_str().replace("(?P<value>", "(?:")));
             }
         }
         // One pass of one automaton finds both the unanchored rules' candidates and where the
@@ -220,13 +222,13 @@ impl Engine {
             .filter(|(lit, t)| searched_anywhere(lit, t))
             .map(|(lit, _)| regex::escape(lit))
             .collect();
-        let mut gate_parts = fused_parts.clone();
+        let mut gate_parts = unanchored_parts.clone();
         if !anywhere.is_empty() {
             gate_parts.push(format!("(?i:{})", anywhere.join("|")));
         }
         // The keyword automaton and the gate pattern are the two large pieces of the build
         // (and so of cold start), each ~35 ms: built side by side where there is a second core.
-        let build_fused = || -> Result<Option<Regex>, DetectError> {
+        let build_gate = || -> Result<Option<Regex>, DetectError> {
             if gate_parts.is_empty() {
                 return Ok(None);
             }
@@ -235,15 +237,15 @@ impl Engine {
                 .dfa_size_limit(64 << 20)
                 .build()
                 .map(Some)
-                .map_err(|e| DetectError::Rules(format!("fused pattern: {e}")))
+                .map_err(|e| DetectError::Rules(format!("gate pattern: {e}")))
         };
-        let (literals, fused) = std::thread::scope(|scope| {
-            let fused = scope.spawn(build_fused);
+        let (literals, gate) = std::thread::scope(|scope| {
+            let gate = scope.spawn(build_gate);
             let literals = Literals::build(literals.into_iter().zip(targets).collect());
-            (literals, fused.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            (literals, gate.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
-        let (literals, fused) = (literals?, fused?);
-        let unanchored_set = (!fused_parts.is_empty()).then(|| LazySet::new(fused_parts.clone()));
+        let (literals, gate) = (literals?, gate?);
+        let unanchored_set = (!unanchored_parts.is_empty()).then(|| LazySet::new(unanchored_parts.clone()));
         let by_id: HashMap<&str, Vec<u32>> =
             rules.iter().enumerate().fold(HashMap::new(), |mut m, (i, r)| {
                 m.entry(r.id.as_str()).or_default().push(i as u32);
@@ -262,7 +264,7 @@ impl Engine {
             rules,
             literals,
             unanchored,
-            fused,
+            gate,
             unanchored_set,
             reach_back,
             whole_text,
@@ -408,8 +410,8 @@ impl Engine {
             }
             hits.extend(t.anchor_of.iter().map(|&rule| Hit { rule, start, end, keyword: false }));
         };
-        if let Some(fused) = &self.fused {
-            gate.extend(fused.find_iter(text).map(|m| (m.start(), m.end())));
+        if let Some(gate_regex) = &self.gate {
+            gate.extend(gate_regex.find_iter(text).map(|m| (m.start(), m.end())));
             // Every occurrence of a literal searched anywhere starts where the gate matched or
             // inside an earlier match (a leftmost search resumes after each match): look from
             // each match's start to its end plus the longest literal.

@@ -68,7 +68,7 @@ pub struct RuleSpec {
     pub keyword_required: Option<bool>,
     /// Literals (case-insensitive) one of which occurs in every match: the prefilter for a
     /// rule that needs no keyword. A rule with neither keywords nor anchors is scanned by the
-    /// fused pass of all unanchored rules.
+    /// gate pass of all unanchored rules.
     #[serde(default)]
     pub anchors: Vec<String>,
     /// The anchors are words that stand as terms in every match (street types in an
