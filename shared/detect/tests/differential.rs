@@ -1,4 +1,4 @@
-//! The engine (one keyword/anchor pass, a fused pass, then per-rule confirmation in windows)
+//! The engine (the keyword walk, the gate pass, then per-rule confirmation in windows)
 //! must find exactly what each rule's regex alone finds over the whole text.
 
 use sluice_detect::{builtin_specs, reference, CompiledRule, Engine, RuleSpec};
