@@ -245,7 +245,7 @@ impl Engine {
             (literals, gate.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
         let (literals, gate) = (literals?, gate?);
-        let unanchored_set = (!unanchored_parts.is_empty()).then(|| LazySet::new(unanchored_parts.clone()));
+        let unanchored_set = (!unanchored_parts.is_empty()).then(|| LazySet::new(unanchored_parts));
         let by_id: HashMap<&str, Vec<u32>> =
             rules.iter().enumerate().fold(HashMap::new(), |mut m, (i, r)| {
                 m.entry(r.id.as_str()).or_default().push(i as u32);

@@ -52,6 +52,8 @@ pub(crate) struct LiteralHit<'a> {
     pub term: bool,
 }
 
+/// Trie levels stored densely (the contiguous NFA's default is 2): every walk takes the first
+/// three steps, the trigram filter having passed them, so those states are the hot ones.
 const DENSE_DEPTH: usize = 3;
 
 pub(crate) struct Literals {
@@ -140,8 +142,9 @@ impl Literals {
     /// those of term literals only where they stand as terms.
     pub fn for_each(&self, text: &str, mut f: impl FnMut(LiteralHit<'_>)) {
         self.for_each_term(text, &mut f);
-        self.for_each_anywhere_only(text, &mut f);
+        self.for_each_anywhere_in(text, 0..text.len(), &mut f);
     }
+    /// The term literals only, walked from term starts.
     pub fn for_each_term(&self, text: &str, mut f: impl FnMut(LiteralHit<'_>)) {
         if let Some(nfa) = &self.terms {
             let bytes = text.as_bytes();
@@ -185,10 +188,6 @@ impl Literals {
                 }
             }
         }
-    }
-
-    fn for_each_anywhere_only(&self, text: &str, f: impl FnMut(LiteralHit<'_>)) {
-        self.for_each_anywhere_in(text, 0..text.len(), f);
     }
 
     /// The literals searched everywhere, found within `range` of `text` (byte offsets are
