@@ -50,6 +50,11 @@ impl ContextHits {
     pub fn none() -> ContextHits {
         ContextHits::default()
     }
+    /// Whether the context gives no rule its keyword (a value in it is scanned as if it had
+    /// no context at all, so it may be screened with others: [`Engine::screen`]).
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
     fn has(&self, rule: u32) -> bool {
         self.rules.binary_search(&rule).is_ok()
     }
@@ -385,6 +390,56 @@ impl Engine {
     /// Whether any rule spans fields (so records are worth writing out).
     pub fn has_record_rules(&self) -> bool {
         self.rules.iter().any(|r| r.across_fields)
+    }
+
+    /// Screens many short texts at once for the ones worth a scan.
+    ///
+    /// `joined` holds the texts one after another, each followed by a line break; text `i`
+    /// starts at `starts[i]`. `hot[i]` is set when text `i`, scanned alone without structured
+    /// context, might yield a match; a text left cold yields none, so its scan can be
+    /// skipped. This is what makes CSV cells and JSON values cheap: one gate pass and one
+    /// keyword walk over a whole batch instead of one of each (and their fixed cost) per value.
+    ///
+    /// Why it is exact: every match a text yields alone comes from a keyword or anchor hit or
+    /// from a gate match inside that text. The line break around it stands where the text's
+    /// ends stood for everything those passes test (term starts and ends, `\b`, and the
+    /// gate patterns' `(?:^|[^…])` openings), so each hit is still there in `joined`; the walk
+    /// reports every hit, and the gate (leftmost first, non-overlapping) reports a match that
+    /// overlaps the text whenever a match lies inside it. The `screen_*` tests check it.
+    pub fn screen(&self, joined: &str, starts: &[usize], hot: &mut Vec<bool>) {
+        hot.clear();
+        hot.resize(starts.len(), false);
+        if starts.is_empty() {
+            return;
+        }
+        if !self.whole_text.is_empty() {
+            hot.fill(true); // a custom identifier without keywords runs over every text
+            return;
+        }
+        // Index of the text holding byte `at`.
+        let text_at = |at: usize| starts.partition_point(|&s| s <= at).saturating_sub(1);
+        let mark = |start: usize, end: usize, hot: &mut Vec<bool>| {
+            let (mut first, last) = (text_at(start), text_at(end.max(start + 1) - 1));
+            // A match may open on the line break before a text (a card number's `[^0-9…]`);
+            // that break is no part of the text it follows.
+            if starts.get(first + 1) == Some(&(start + 1)) {
+                first += 1;
+            }
+            hot[first.min(last)..=last].fill(true);
+        };
+        if let Some(gate) = &self.gate {
+            for m in gate.find_iter(joined) {
+                mark(m.start(), m.end(), hot);
+            }
+        }
+        self.literals.for_each_term(joined, |hit| {
+            let t = hit.targets;
+            if !t.anchor_of.is_empty()
+                || (hit.term && (!t.keyword_of.is_empty() || !t.term_anchor_of.is_empty()))
+            {
+                mark(hit.start, hit.end, hot);
+            }
+        });
     }
 
     /// Matches before `yields_to` is applied: what each rule finds on its own.

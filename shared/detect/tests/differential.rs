@@ -102,3 +102,78 @@ fn engine_equals_each_rule_alone_on_generated_text() {
         compare(&engine, &rules, &text, &format!("generated doc {doc}"));
     }
 }
+
+/// Joins texts as [`Engine::screen`] wants them: each followed by a line break.
+fn join(texts: &[&str]) -> (String, Vec<usize>) {
+    let (mut joined, mut starts) = (String::new(), Vec::new());
+    for t in texts {
+        starts.push(joined.len());
+        joined.push_str(t);
+        joined.push('\n');
+    }
+    (joined, starts)
+}
+
+/// Every text that yields a match scanned alone is among those the batch screen keeps.
+fn assert_screen_keeps_every_finding(engine: &Engine, texts: &[&str]) -> usize {
+    let (joined, starts) = join(texts);
+    let mut hot = Vec::new();
+    engine.screen(&joined, &starts, &mut hot);
+    let none = engine.context::<&str>(&[]);
+    for (i, text) in texts.iter().enumerate() {
+        let mut found = Vec::new();
+        engine.scan_raw(text, &none, &mut found);
+        assert!(hot[i] || found.is_empty(), "screen dropped {text:?} (batch {texts:?})");
+    }
+    hot.iter().filter(|h| !**h).count()
+}
+
+#[test]
+fn screen_keeps_every_text_with_a_finding() {
+    let specs = builtin_specs().unwrap();
+    let engine = Engine::from_rules(all_rules(&specs), Default::default()).unwrap();
+    let mut pieces: Vec<String> = Vec::new();
+    for spec in &specs {
+        for ex in spec.examples.iter().chain(&spec.negative_examples) {
+            pieces.push(ex.text().to_string());
+            // The value alone too, as a structured cell holds it.
+            if let Some(last) = ex.text().rsplit([' ', ':', '=']).next() {
+                pieces.push(last.to_string());
+            }
+        }
+        pieces.extend(spec.keywords.iter().cloned());
+    }
+    pieces.extend(["", "hello", "2024-03-01", "GET", "éé", "Smith", "\"", "a\nb"].map(String::from));
+    let mut rng = XorShift(0x0dd_ba11_5eed_cafe);
+    let mut cold = 0;
+    for _ in 0..400 {
+        let n = 1 + (rng.next() % 40) as usize;
+        let batch: Vec<&str> = (0..n).map(|_| rng.pick(&pieces).as_str()).collect();
+        cold += assert_screen_keeps_every_finding(&engine, &batch);
+    }
+    // Not everything is kept: the screen is worth its pass.
+    assert!(cold > 1000, "only {cold} texts screened out");
+}
+
+#[test]
+fn screen_leaves_plain_values_cold_and_keeps_sensitive_ones() {
+    let engine = Engine::builtin().unwrap();
+    let texts = ["search", "2024-03-19T07:50:59.783Z", "4111 1111 1111 1111", "87", "a010784ce02ef528"];
+    let (joined, starts) = join(&texts);
+    let mut hot = Vec::new();
+    engine.screen(&joined, &starts, &mut hot);
+    assert_eq!(hot, [false, false, true, false, false]);
+}
+
+#[test]
+fn screen_marks_everything_when_a_custom_identifier_runs_over_all_text() {
+    let cfg = sluice_detect::DetectionConfig::from_yaml(
+        "custom_data_identifiers: [{name: ticket, regex: 'TCK-[0-9]{4}'}]",
+    )
+    .unwrap();
+    let engine = Engine::from_config(&cfg).unwrap();
+    let (joined, starts) = join(&["plain", "TCK-1234"]);
+    let mut hot = Vec::new();
+    engine.screen(&joined, &starts, &mut hot);
+    assert_eq!(hot, [true, true]);
+}

@@ -3,6 +3,7 @@
 //! [`classify`] is the heart of both the scanner Lambda and the `sluice` command: one object's
 //! bytes in, Macie's classification result out.
 
+mod batch;
 mod columns;
 #[cfg(any(test, feature = "fakes"))]
 pub mod fakes;
@@ -14,12 +15,14 @@ pub use scan::{unknown_posture, ObjectChange, Ports, ScanError, ScanSummary, Sca
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
+use std::rc::Rc;
 use std::time::Instant;
 
 use sluice_detect::{ContextHits, Engine, Match};
 use sluice_extract::{extract, ExtractError, Limits, Segment, SegmentOrigin, SegmentSink};
 use sluice_finding::{ClassificationResult, EmbeddedFile, Location, Reason, ResultBuilder, Status};
 
+use crate::batch::{Batch, Released};
 use crate::columns::ColumnShapes;
 
 /// Macie stops counting full names and mailing addresses after 1,000 in a file (macie.md §4.2).
@@ -65,6 +68,7 @@ pub fn classify<R: Read>(
         record_values: HashSet::new(),
         columns: ColumnShapes::default(),
         pending_cards: Vec::new(),
+        batch: Batch::default(),
     };
     let reader = DeadlineReader { inner: reader, deadline, timed_out: &timed_out };
     let extraction = extract(reader, hint.name, hint.content_type, hint.size, limits, &mut sink);
@@ -109,7 +113,7 @@ struct EngineSink<'e> {
     builder: ResultBuilder<'e>,
     matches: Vec<Match>,
     spans: Vec<(usize, usize)>,
-    contexts: HashMap<u64, ContextHits>,
+    contexts: HashMap<u64, Rc<ContextHits>>,
     contextual_counts: HashMap<u32, u64>,
     deadline: Option<Instant>,
     timed_out: &'e Cell<bool>,
@@ -124,6 +128,8 @@ struct EngineSink<'e> {
     /// Keyword-free card numbers that are whole column values, decided once the columns are
     /// known: (column, value length, rule, location, archive member).
     pending_cards: Vec<(u64, usize, u32, Location, Option<String>)>,
+    /// Structured values (and records) waiting to be screened together ([`crate::batch`]).
+    batch: Batch,
 }
 
 /// The card rule that needs no keyword: the one a column of hex tokens misleads.
@@ -133,6 +139,7 @@ const MAX_PENDING_CARDS: usize = 10_000;
 
 impl EngineSink<'_> {
     fn finish(mut self, mime_type: &str, size: u64, status: Status) -> ClassificationResult {
+        self.flush();
         for (column, len, rule, loc, member) in std::mem::take(&mut self.pending_cards) {
             if !self.columns.is_token_column(column, len) {
                 self.add_one(rule, loc, member);
@@ -161,23 +168,21 @@ impl SegmentSink for EngineSink<'_> {
         if self.timed_out.get() || !self.engine.has_record_rules() {
             return;
         }
-        self.matches.clear();
-        self.engine.scan_record(fields.text, &mut self.matches);
-        // A secret its own field already showed (`"aws_secret_access_key": …`) is not counted
-        // again for its record.
-        let (seen, engine) = (&self.record_values, self.engine);
-        self.matches.retain(|m| {
-            !seen.contains(&(fingerprint(engine.info(m.rule).id), fingerprint(&fields.text[m.start..m.end])))
-        });
-        self.add_matches(fields);
-        self.record_values.clear();
+        if self.batch.is_empty() {
+            self.scan_record(fields);
+        } else {
+            // After the fields still held: the record needs their findings (see scan_record).
+            self.batch.push_record(fields);
+        }
     }
 
     fn enter_member(&mut self, path: &str) {
+        self.flush();
         self.members.push(path.to_string());
     }
 
     fn leave_member(&mut self) {
+        self.flush();
         self.members.pop();
     }
 
@@ -188,20 +193,49 @@ impl SegmentSink for EngineSink<'_> {
             return;
         }
         let engine = self.engine;
-        let computed;
         if self.contexts.len() > MAX_CACHED_CONTEXTS {
             self.contexts.clear(); // a hostile document with endless distinct keys
         }
         let ctx = match segment.context_id {
-            Some(id) => self.contexts.entry(id).or_insert_with(|| engine.context(segment.context)),
-            None => {
-                computed = engine.context(segment.context);
-                &computed
+            Some(id) => {
+                Rc::clone(self.contexts.entry(id).or_insert_with(|| Rc::new(engine.context(segment.context))))
             }
+            None => Rc::new(engine.context(segment.context)),
         };
         if let Some(column) = segment.context_id {
             self.columns.observe(column, segment.text);
+            // A short value whose column or path names no identifier: screened in a batch.
+            if ctx.is_empty() && segment.text.len() <= batch::MAX_VALUE_LEN {
+                self.batch.push_value(segment);
+                if self.batch.is_full() {
+                    self.flush();
+                }
+                return;
+            }
         }
+        self.flush();
+        self.scan_segment(segment, &ctx);
+    }
+}
+
+impl EngineSink<'_> {
+    /// Screens the held values and scans those the screen keeps, then the held records, in
+    /// the order they came.
+    fn flush(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let mut batch = std::mem::take(&mut self.batch);
+        let none = ContextHits::none();
+        batch.release(self.engine, |held| match held {
+            Released::Value(segment) => self.scan_segment(&segment, &none),
+            Released::Record(fields) => self.scan_record(&fields),
+        });
+        self.batch = batch; // its buffers, for the next batch
+    }
+
+    fn scan_segment(&mut self, segment: &Segment<'_>, ctx: &ContextHits) {
+        let engine = self.engine;
         self.matches.clear();
         engine.scan(segment.text, ctx, &mut self.matches);
         self.matches.retain(|m| segment.report.contains(&m.start));
@@ -215,6 +249,19 @@ impl SegmentSink for EngineSink<'_> {
             }
         }
         self.add_matches(segment);
+    }
+
+    fn scan_record(&mut self, fields: &Segment<'_>) {
+        self.matches.clear();
+        self.engine.scan_record(fields.text, &mut self.matches);
+        // A secret its own field already showed (`"aws_secret_access_key": …`) is not counted
+        // again for its record.
+        let (seen, engine) = (&self.record_values, self.engine);
+        self.matches.retain(|m| {
+            !seen.contains(&(fingerprint(engine.info(m.rule).id), fingerprint(&fields.text[m.start..m.end])))
+        });
+        self.add_matches(fields);
+        self.record_values.clear();
     }
 }
 
@@ -466,6 +513,56 @@ mod tests {
         )
         .unwrap();
         assert!(r.sensitive_data.is_empty());
+    }
+
+    /// Values are screened in batches of many records; what is found, and where, must be what
+    /// each record alone gives: the held values, the records behind them and the values
+    /// scanned at once (a path that names an identifier) keep their order and their findings.
+    #[test]
+    fn batched_values_find_what_each_record_alone_finds() {
+        let engine = Engine::builtin().unwrap();
+        let mut lines = Vec::new();
+        for i in 0..5000u64 {
+            let line = match i % 997 {
+                10 => format!(
+                    r#"{{"n": {i}, "id": "AKIAZAZVAGI4ESHKQFNK", "secret": "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"}}"#
+                ),
+                20 => format!(r#"{{"n": {i}, "note": "refund to GB82 WEST 1234 5698 7654 32 today"}}"#),
+                30 => format!(
+                    r#"{{"n": {i}, "customer_ssn": "536-22-8726", "note": "call 4111 1111 1111 1111"}}"#
+                ),
+                40 => format!(
+                    r#"{{"n": {i}, "AccessKeyId": "AKIAZAZVAGI4ESHKQFNK", "SecretAccessKey": "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"}}"#
+                ),
+                _ => format!(
+                    r#"{{"n": {i}, "ts": "2024-03-19T07:50:59.783Z", "type": "search", "session": "{:032x}"}}"#,
+                    i * 7919
+                ),
+            };
+            lines.push(line);
+        }
+        let hint = ObjectHint { name: "events.jsonl", ..Default::default() };
+        let found = |r: &ClassificationResult| -> Vec<(String, u64)> {
+            let mut v: Vec<(String, u64)> = r
+                .sensitive_data
+                .iter()
+                .flat_map(|s| &s.detections)
+                .flat_map(|d| d.occurrences.records.iter().map(move |rec| (d.kind.clone(), rec.record_index)))
+                .collect();
+            v.sort();
+            v
+        };
+        let whole = classify(&engine, lines.join("\n").as_bytes(), hint, &Limits::default(), 1000).unwrap();
+        let mut alone = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let r = classify(&engine, line.as_bytes(), hint, &Limits::default(), 1000).unwrap();
+            alone.extend(found(&r).into_iter().map(|(kind, _)| (kind, i as u64)));
+        }
+        alone.sort();
+        for want in [("AWS_CREDENTIALS", 10), ("AWS_CREDENTIALS", 40), ("UK_BANK_ACCOUNT_NUMBER", 1017)] {
+            assert!(alone.contains(&(want.0.to_string(), want.1)), "{want:?} is among {alone:?}");
+        }
+        assert_eq!(found(&whole), alone);
     }
 
     #[test]
