@@ -75,6 +75,8 @@ pub struct Engine {
     reach_back: usize,
     /// Custom identifiers without keywords: user regexes run over the whole text.
     whole_text: Vec<u32>,
+    /// Rules whose match spans the fields of a record ([`Engine::scan_record`]).
+    record_rules: Vec<u32>,
     /// Rule index → indices of the rules it yields to.
     yields: Vec<Vec<u32>>,
     allow: AllowList,
@@ -265,7 +267,9 @@ impl Engine {
                     .collect()
             })
             .collect();
+        let record_rules = (0..rules.len() as u32).filter(|&i| rules[i as usize].across_fields).collect();
         Ok(Engine {
+            record_rules,
             rules,
             literals,
             unanchored,
@@ -378,10 +382,8 @@ impl Engine {
     /// and its secret are two fields of one JSON object, never one value.
     pub fn scan_record(&self, line: &str, out: &mut Vec<Match>) {
         let first = out.len();
-        for (i, rule) in self.rules.iter().enumerate() {
-            if rule.across_fields {
-                self.run_rule(i as u32, line, &[(0, line.len())], true, &[], out);
-            }
+        for &i in &self.record_rules {
+            self.run_rule(i, line, &[(0, line.len())], true, &[], out);
         }
         out[first..].sort_unstable_by_key(|m| (m.start, m.end, m.rule));
         self.resolve_yields(first, out, &[]);
@@ -389,7 +391,7 @@ impl Engine {
 
     /// Whether any rule spans fields (so records are worth writing out).
     pub fn has_record_rules(&self) -> bool {
-        self.rules.iter().any(|r| r.across_fields)
+        !self.record_rules.is_empty()
     }
 
     /// Screens many short texts at once for the ones worth a scan.

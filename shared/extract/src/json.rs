@@ -23,7 +23,7 @@ pub fn extract_document<R: Read>(
         return Ok(Extraction::skipped(MIME_JSON, Reason::FileExceedsSizeLimit));
     };
     let size = bytes.len() as u64;
-    if nesting_depth(&bytes) > limits.max_json_depth {
+    if too_deep(&bytes, limits.max_json_depth) {
         return Ok(Extraction::skipped(MIME_JSON, Reason::JsonNestingLevelOverLimit));
     }
     match parse(&bytes) {
@@ -62,7 +62,7 @@ pub fn extract_lines<R: Read>(
         }
         let trimmed = line.trim_ascii();
         if !trimmed.is_empty() {
-            if nesting_depth(trimmed) > limits.max_json_depth {
+            if too_deep(trimmed, limits.max_json_depth) {
                 // Too deep to parse safely: this record is skipped, the others are read.
                 status = Status::partial(Reason::JsonNestingLevelOverLimit);
                 index += 1;
@@ -106,6 +106,14 @@ fn parse(bytes: &[u8]) -> Option<Value> {
     let v = serde::Deserialize::deserialize(&mut de).ok()?;
     de.end().ok()?;
     Some(v)
+}
+
+/// Whether the document nests deeper than `limit`. Nesting is at most the number of
+/// openers: counting them is a vectorised loop, and a record holds a handful, so the
+/// string-aware walk rarely runs.
+fn too_deep(bytes: &[u8], limit: usize) -> bool {
+    let openers = bytes.iter().filter(|&&b| b == b'{' || b == b'[').count();
+    openers > limit && nesting_depth(bytes) > limit
 }
 
 /// Deepest nesting of `[`/`{` outside strings, without parsing: the guard Macie's 256-level
@@ -199,6 +207,7 @@ fn visit<'v>(
                 path.truncate(len);
             }
         }
+        Value::String(s) if !s.contains('\n') => emit(s, record_index, keys, path, sink),
         Value::String(s) => {
             let lines: Vec<&str> = s.split_inclusive('\n').collect();
             match (lines.len() > 1).then(|| crate::embedded::detect(&lines)).flatten() {
@@ -269,12 +278,10 @@ fn emit_rows(
             }
             let mut context = keys.to_vec();
             context.push(header);
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            std::hash::Hash::hash(&context, &mut h);
             sink.segment(&Segment {
                 text: field,
                 context: &context,
-                context_id: Some(std::hash::Hasher::finish(&h)),
+                context_id: Some(crate::segment::context_id(&context)),
                 report: 0..field.len(),
                 origin: SegmentOrigin::Record { record_index, json_path: &shown },
             });
@@ -288,9 +295,7 @@ fn emit(text: &str, record_index: u64, keys: &[&str], path: &str, sink: &mut dyn
     }
     let shown = truncate_path(path);
     // Records repeat the same keys: let the consumer work out their keywords once per path.
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    std::hash::Hash::hash(keys, &mut h);
-    let context_id = std::hash::Hasher::finish(&h);
+    let context_id = crate::segment::context_id(keys);
     sink.segment(&Segment {
         text,
         context: keys,

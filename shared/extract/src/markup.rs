@@ -175,12 +175,10 @@ fn tables(doc: &str, text: &mut String, sink: &mut dyn SegmentSink) {
         let column = text[line_start..*s].chars().count() as u64;
         let value = &text[*s..*e];
         let context = [name.as_str()];
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        std::hash::Hash::hash(name, &mut h);
         sink.segment(&Segment {
             text: value,
             context: &context,
-            context_id: Some(std::hash::Hasher::finish(&h)),
+            context_id: Some(crate::segment::context_id(&context)),
             report: 0..value.len(),
             origin: SegmentOrigin::Lines { line, column },
         });

@@ -39,6 +39,19 @@ pub struct Segment<'a> {
     pub origin: SegmentOrigin<'a>,
 }
 
+/// The [`Segment::context_id`] of a context: a hash of its elements (FNV-1a, the elements
+/// kept apart). A JSON document repeats its paths on every value, so this runs per value:
+/// it must cost little for a twenty-byte path.
+pub(crate) fn context_id<S: AsRef<str>>(context: &[S]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in context {
+        for &b in part.as_ref().as_bytes().iter().chain(&[0xff]) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
 impl Segment<'_> {
     /// Locations of spans sorted by start, walking the text once.
     pub fn locate_sorted(&self, spans: &[(usize, usize)]) -> Vec<Location> {

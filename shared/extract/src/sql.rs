@@ -246,12 +246,10 @@ fn emit(value: &str, column_name: Option<&str>, line: u64, column: u64, sink: &m
         }
         None => &[],
     };
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    std::hash::Hash::hash(&column_name, &mut h);
     sink.segment(&Segment {
         text: value,
         context,
-        context_id: Some(std::hash::Hasher::finish(&h)),
+        context_id: Some(crate::segment::context_id(context)),
         report: 0..value.len(),
         origin: SegmentOrigin::Lines { line, column },
     });
