@@ -49,7 +49,7 @@ pub(crate) fn parquet<R: Read>(
         for (index, row) in rows.enumerate() {
             match row {
                 Ok(row) => {
-                    json::walk(&row.to_json_value(), index as u64, sink);
+                    json::walk(&json::Json::from_value(&row.to_json_value()), index as u64, sink);
                     rows_read.set(index as u64 + 1);
                 }
                 // A damaged page: what was read stays found.
@@ -98,7 +98,7 @@ pub(crate) fn avro<R: Read>(
             let json = value.ok().and_then(|v| serde_json::Value::try_from(v).ok());
             match json {
                 Some(v) => {
-                    json::walk(&v, index as u64, sink);
+                    json::walk(&json::Json::from_value(&v), index as u64, sink);
                     rows_read.set(index as u64 + 1);
                 }
                 None => {

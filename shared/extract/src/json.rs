@@ -1,6 +1,7 @@
 //! JSON documents and JSON Lines: one segment per string or number, located by record and
 //! JSON path, with every element of the path as keyword context.
 
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read};
 
 use serde_json::Value;
@@ -26,14 +27,15 @@ pub fn extract_document<R: Read>(
     if too_deep(&bytes, limits.max_json_depth) {
         return Ok(Extraction::skipped(MIME_JSON, Reason::JsonNestingLevelOverLimit));
     }
-    match parse(&bytes) {
+    let text = decode_lossy(&bytes);
+    match parse(&text) {
         Some(value) => {
             walk(&value, 0, sink);
             Ok(Extraction { status: Status::complete(), mime_type: MIME_JSON, size_classified: size })
         }
         // Macie reads a malformed structured file as text.
         None => {
-            crate::text::stream_lines(decode_lossy(&bytes).as_bytes(), limits.chunk_bytes, sink)?;
+            crate::text::stream_lines(text.as_bytes(), limits.chunk_bytes, sink)?;
             Ok(Extraction { status: Status::complete(), mime_type: MIME_JSON, size_classified: size })
         }
     }
@@ -68,10 +70,10 @@ pub fn extract_lines<R: Read>(
                 index += 1;
                 continue;
             }
-            match parse(trimmed) {
+            let text = decode_lossy(trimmed);
+            match parse(&text) {
                 Some(v) => walk(&v, index, sink),
                 None => {
-                    let text = decode_lossy(trimmed);
                     sink.segment(&Segment {
                         text: &text,
                         context: &[],
@@ -98,14 +100,128 @@ fn decode_lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     enc.decode_with_bom_removal(bytes).0
 }
 
-fn parse(bytes: &[u8]) -> Option<Value> {
-    let text = decode_lossy(bytes);
-    let mut de = serde_json::Deserializer::from_str(&text);
-    // Depth was already bounded by `nesting_depth`, so serde's own recursion guard (128) may go.
+fn parse(text: &str) -> Option<Json<'_>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    // Depth was already bounded by `too_deep`, so serde's own recursion guard (128) may go.
     de.disable_recursion_limit();
     let v = serde::Deserialize::deserialize(&mut de).ok()?;
     de.end().ok()?;
     Some(v)
+}
+
+/// A parsed JSON value whose strings and keys borrow from the document wherever they hold
+/// no escape (nearly always): reading a record allocates only its arrays and objects, where
+/// `serde_json::Value` allocated every key and string. Duplicate keys are all kept (a
+/// value hidden behind a later duplicate is still in the object's bytes).
+pub(crate) enum Json<'a> {
+    Null,
+    Bool,
+    Number(serde_json::Number),
+    String(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
+    Object(Vec<(Cow<'a, str>, Json<'a>)>),
+}
+
+impl<'a> Json<'a> {
+    /// A Parquet row or Avro record, converted by its reader to `serde_json::Value`.
+    pub(crate) fn from_value(v: &'a Value) -> Json<'a> {
+        match v {
+            Value::Null => Json::Null,
+            Value::Bool(_) => Json::Bool,
+            Value::Number(n) => Json::Number(n.clone()),
+            Value::String(s) => Json::String(Cow::Borrowed(s)),
+            Value::Array(items) => Json::Array(items.iter().map(Json::from_value).collect()),
+            Value::Object(map) => Json::Object(
+                map.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Json::from_value(v))).collect(),
+            ),
+        }
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Json<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(JsonVisitor(std::marker::PhantomData))
+    }
+}
+
+struct JsonVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> serde::de::Visitor<'de> for JsonVisitor<'a> {
+    type Value = Json<'a>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Json<'a>, E> {
+        Ok(Json::Null)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Json<'a>, E> {
+        Ok(Json::Bool)
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Json<'a>, E> {
+        Ok(Json::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Json<'a>, E> {
+        Ok(Json::Number(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Json<'a>, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Json::Null, Json::Number))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Json<'a>, E> {
+        Ok(Json::String(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Json<'a>, E> {
+        Ok(Json::String(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Json<'a>, E> {
+        Ok(Json::String(Cow::Owned(v)))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'a>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Json::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json<'a>, A::Error> {
+        let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+        while let Some(Key(k)) = map.next_key()? {
+            fields.push((k, map.next_value()?));
+        }
+        Ok(Json::Object(fields))
+    }
+}
+
+/// An object's key, borrowed from the document when it holds no escape.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Key<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for KeyVisitor<'a> {
+            type Value = Key<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'a>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'a>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'a>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor(std::marker::PhantomData))
+    }
 }
 
 /// Whether the document nests deeper than `limit`. Nesting is at most the number of
@@ -143,23 +259,24 @@ fn nesting_depth(bytes: &[u8]) -> usize {
     max
 }
 
-pub(crate) fn walk(value: &Value, record_index: u64, sink: &mut dyn SegmentSink) {
+pub(crate) fn walk(value: &Json<'_>, record_index: u64, sink: &mut dyn SegmentSink) {
     let mut keys: Vec<&str> = Vec::new();
     let mut path = String::from("$");
     visit(value, record_index, &mut keys, &mut path, sink);
 }
 
 fn visit<'v>(
-    value: &'v Value,
+    value: &'v Json<'_>,
     record_index: u64,
     keys: &mut Vec<&'v str>,
     path: &mut String,
     sink: &mut dyn SegmentSink,
 ) {
     match value {
-        Value::Object(map) => {
-            let record = flat_record(map);
-            for (k, v) in map {
+        Json::Object(fields) => {
+            let record = if sink.wants_records() { flat_record(fields) } else { None };
+            for (k, v) in fields {
+                let k: &'v str = k;
                 let len = path.len();
                 if k.chars().all(|c| c.is_alphanumeric() || c == '_') && !k.is_empty() {
                     path.push('.');
@@ -185,7 +302,7 @@ fn visit<'v>(
                 });
             }
         }
-        Value::Array(items) => {
+        Json::Array(items) => {
             if let Some(lines) = line_strings(items) {
                 if let Some(table) = crate::embedded::detect(&lines) {
                     for (i, line) in lines.iter().enumerate() {
@@ -207,8 +324,8 @@ fn visit<'v>(
                 path.truncate(len);
             }
         }
-        Value::String(s) if !s.contains('\n') => emit(s, record_index, keys, path, sink),
-        Value::String(s) => {
+        Json::String(s) if !s.contains('\n') => emit(s, record_index, keys, path, sink),
+        Json::String(s) => {
             let lines: Vec<&str> = s.split_inclusive('\n').collect();
             match (lines.len() > 1).then(|| crate::embedded::detect(&lines)).flatten() {
                 Some(table) => {
@@ -222,39 +339,42 @@ fn visit<'v>(
                 None => emit(s, record_index, keys, path, sink),
             }
         }
-        Value::Number(n) => emit(&n.to_string(), record_index, keys, path, sink),
-        Value::Bool(_) | Value::Null => {}
+        Json::Number(n) => emit(&n.to_string(), record_index, keys, path, sink),
+        Json::Bool | Json::Null => {}
     }
 }
 
 /// Fields of one object written out for the identifiers that span fields: objects of two to
 /// 32 scalar fields, each short (larger objects are documents, not records).
-fn flat_record(map: &serde_json::Map<String, Value>) -> Option<String> {
-    if map.len() < 2 || map.len() > 32 {
+fn flat_record(fields: &[(Cow<'_, str>, Json<'_>)]) -> Option<String> {
+    if fields.len() < 2 || fields.len() > 32 {
         return None;
     }
     let mut line = String::new();
-    for (k, v) in map {
-        let value = match v {
-            Value::String(s) if s.len() <= 256 => s.clone(),
-            Value::Number(n) => n.to_string(),
-            Value::Bool(_) | Value::Null => continue,
-            _ => return None,
-        };
+    for (k, v) in fields {
+        if matches!(v, Json::Bool | Json::Null) {
+            continue;
+        }
         if !line.is_empty() {
             line.push_str(", ");
         }
         line.push_str(k);
         line.push_str(": ");
-        line.push_str(&value);
+        match v {
+            Json::String(s) if s.len() <= 256 => line.push_str(s),
+            Json::Number(n) => {
+                let _ = std::fmt::Write::write_fmt(&mut line, format_args!("{n}"));
+            }
+            _ => return None,
+        }
     }
     Some(line)
 }
 
 /// The items of an array that holds a text line by line (a notebook's `source` and `text`):
 /// strings only, at least two, each ending in a line break but perhaps the last.
-fn line_strings(items: &[Value]) -> Option<Vec<&str>> {
-    let lines: Vec<&str> = items.iter().map(Value::as_str).collect::<Option<_>>()?;
+fn line_strings<'v>(items: &'v [Json<'_>]) -> Option<Vec<&'v str>> {
+    let lines: Vec<&str> = items.iter().map(Json::as_str).collect::<Option<_>>()?;
     let broken = lines.len() >= 2
         && lines[..lines.len() - 1].iter().all(|l| l.ends_with('\n') && !l.trim_end().contains('\n'));
     broken.then_some(lines)
@@ -350,6 +470,25 @@ mod tests {
         assert_eq!(
             seen[2].2,
             Location::Record(Record { record_index: 0, json_path: "$.customer['odd key']".into() })
+        );
+    }
+
+    #[test]
+    fn escaped_strings_numbers_and_duplicate_keys_are_all_read() {
+        let doc = br#"{"k\u0065y": "x\"y", "big": 12345678901234567890, "f": 1.5e3, "neg": -7, "a": 1, "a": "536-22-8726"}"#;
+        let (_, seen) = collect(|s| extract_document(&doc[..], &Limits::default(), s).unwrap());
+        let texts: Vec<(&str, &str)> =
+            seen.iter().map(|(t, ctx, _)| (t.as_str(), ctx.last().map_or("", String::as_str))).collect();
+        assert_eq!(
+            texts,
+            [
+                ("x\"y", "key"),
+                ("12345678901234567890", "big"),
+                ("1500.0", "f"),
+                ("-7", "neg"),
+                ("1", "a"),
+                ("536-22-8726", "a")
+            ]
         );
     }
 

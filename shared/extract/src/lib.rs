@@ -39,6 +39,11 @@ pub trait SegmentSink {
     /// pairs, after its fields went to [`SegmentSink::segment`] one by one: for identifiers
     /// made of two fields (an access key ID beside its secret). Ignored by default.
     fn record(&mut self, _fields: &Segment<'_>) {}
+    /// Whether [`SegmentSink::record`] does anything (writing records out costs a copy of
+    /// every object's fields).
+    fn wants_records(&self) -> bool {
+        false
+    }
 }
 
 impl<F: FnMut(&Segment<'_>)> SegmentSink for F {

@@ -176,6 +176,10 @@ impl SegmentSink for EngineSink<'_> {
         }
     }
 
+    fn wants_records(&self) -> bool {
+        self.engine.has_record_rules()
+    }
+
     fn enter_member(&mut self, path: &str) {
         self.flush();
         self.members.push(path.to_string());
