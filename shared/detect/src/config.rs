@@ -170,6 +170,7 @@ impl CustomIdentifierSpec {
             keyword_required: !self.keywords.is_empty(),
             anchors: Vec::new(),
             anchor_terms: false,
+            anchors_start_terms: false,
             trigger: None,
             validator: None,
             suppress: HashSet::new(),

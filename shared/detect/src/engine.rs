@@ -202,6 +202,8 @@ impl Engine {
                     let s = slot(a, &mut targets);
                     if rule.anchor_terms {
                         targets[s].term_anchor_of.push(i);
+                    } else if rule.anchors_start_terms {
+                        targets[s].start_anchor_of.push(i);
                     } else {
                         targets[s].anchor_of.push(i);
                     }
@@ -430,15 +432,28 @@ impl Engine {
             hot[first.min(last)..=last].fill(true);
         };
         if let Some(gate) = &self.gate {
-            for m in gate.find_iter(joined) {
-                mark(m.start(), m.end(), hot);
+            // Only which texts hold a gate match matters, not where each match starts. From
+            // `pos`, the earliest end of any match (no reverse pass needed) comes no later than
+            // the end of a match that lies inside a text after `pos`: so each text holding a
+            // match of its own has an earliest end inside it, once the search goes on from
+            // each end (or from the line break before the next text, once a text is marked:
+            // a match may open on that break).
+            let mut pos = 0;
+            while let Some(end) = gate.shortest_match_at(joined, pos) {
+                let i = text_at(end.max(1) - 1);
+                hot[i] = true;
+                pos = match starts.get(i + 1) {
+                    // Never back to where this search began (a match on the break alone).
+                    Some(&next) if end <= next && pos < next - 1 => next - 1,
+                    Some(_) => end,
+                    None => break,
+                };
             }
         }
         self.literals.for_each_term(joined, |hit| {
             let t = hit.targets;
-            if !t.anchor_of.is_empty()
-                || (hit.term && (!t.keyword_of.is_empty() || !t.term_anchor_of.is_empty()))
-            {
+            let anchor = !t.anchor_of.is_empty() || !t.start_anchor_of.is_empty();
+            if anchor || (hit.term && (!t.keyword_of.is_empty() || !t.term_anchor_of.is_empty())) {
                 mark(hit.start, hit.end, hot);
             }
         });
@@ -465,7 +480,8 @@ impl Engine {
                 let terms = t.term_anchor_of.iter().map(|&rule| Hit { rule, start, end, keyword: false });
                 hits.extend(kws.chain(terms));
             }
-            hits.extend(t.anchor_of.iter().map(|&rule| Hit { rule, start, end, keyword: false }));
+            let anchors = t.anchor_of.iter().chain(&t.start_anchor_of);
+            hits.extend(anchors.map(|&rule| Hit { rule, start, end, keyword: false }));
         };
         if let Some(gate_regex) = &self.gate {
             gate.extend(gate_regex.find_iter(text).map(|m| (m.start(), m.end())));

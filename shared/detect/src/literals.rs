@@ -24,6 +24,8 @@ pub(crate) struct LiteralTargets {
     pub anchor_of: Vec<u32>,
     /// Rules for which it is an anchor that must stand as a term.
     pub term_anchor_of: Vec<u32>,
+    /// Rules for which it is an anchor that begins a term (and may run on into the token).
+    pub start_anchor_of: Vec<u32>,
 }
 
 /// Whether a literal is searched everywhere (an anchor that may sit inside a word, or a term
@@ -40,7 +42,7 @@ fn walked(lit: &str, t: &LiteralTargets) -> bool {
 
 impl LiteralTargets {
     fn wants_term(&self) -> bool {
-        !self.keyword_of.is_empty() || !self.term_anchor_of.is_empty()
+        !self.keyword_of.is_empty() || !self.term_anchor_of.is_empty() || !self.start_anchor_of.is_empty()
     }
 }
 
@@ -67,6 +69,8 @@ pub(crate) struct Literals {
     anywhere: Option<AhoCorasick>,
     anywhere_targets: Vec<LiteralTargets>,
     anywhere_max_len: usize,
+    /// Whether any term literal is an anchor that begins a term.
+    has_start_anchors: bool,
 }
 
 impl Literals {
@@ -129,6 +133,7 @@ impl Literals {
             )
         };
         Ok(Literals {
+            has_start_anchors: term_targets.iter().any(|t| !t.start_anchor_of.is_empty()),
             terms,
             term_targets,
             term_trigrams,
@@ -154,15 +159,28 @@ impl Literals {
                         return;
                     }
                 }
-                self.walk(nfa, text, i, &mut f);
+                self.walk(nfa, text, i, false, &mut f);
             });
+            // Built-in patterns read `\b` as an ASCII boundary, so a token glued after a
+            // letter of another script (`éghp_…`) starts a match there, yet no term: the
+            // anchors that begin terms are looked up there too.
+            if self.has_start_anchors && !text.is_ascii() {
+                for_each_glued_start(text, |i| self.walk(nfa, text, i, true, &mut f));
+            }
         }
     }
 
     /// Follows the keyword trie from the term start `i`, reporting every literal that ends
     /// on a term boundary. Kept out of line: the loop over term starts calls it rarely.
     #[inline(never)]
-    fn walk(&self, nfa: &contiguous::NFA, text: &str, i: usize, f: &mut impl FnMut(LiteralHit<'_>)) {
+    fn walk(
+        &self,
+        nfa: &contiguous::NFA,
+        text: &str,
+        i: usize,
+        start_anchors_only: bool,
+        f: &mut impl FnMut(LiteralHit<'_>),
+    ) {
         let bytes = text.as_bytes();
         let mut sid = nfa.start_state(Anchored::Yes).expect("an NFA supports anchored searches");
         for (j, &b) in bytes.iter().enumerate().skip(i) {
@@ -177,13 +195,14 @@ impl Literals {
                     // A state's matches include shorter literals that end here too (suffixes,
                     // for the unanchored case): only one that starts at `i` is this walk's;
                     // the others have walks of their own.
-                    if nfa.pattern_len(p) == end - i && is_term(text, i, end) {
-                        f(LiteralHit {
-                            targets: &self.term_targets[p.as_usize()],
-                            start: i,
-                            end,
-                            term: true,
-                        });
+                    if nfa.pattern_len(p) != end - i {
+                        continue;
+                    }
+                    // `i` is a term start: an anchor that only begins a term needs no more.
+                    let targets = &self.term_targets[p.as_usize()];
+                    let term = !start_anchors_only && is_term(text, i, end);
+                    if term || !targets.start_anchor_of.is_empty() {
+                        f(LiteralHit { targets, start: i, end, term });
                     }
                 }
             }
@@ -333,6 +352,21 @@ pub(crate) fn for_each_term_start(text: &str, mut f: impl FnMut(usize)) {
     }
 }
 
+/// Calls `f` at every ASCII letter or digit that follows a letter or digit outside ASCII:
+/// where an ASCII `\b` sees a word start that is no term start.
+fn for_each_glued_start(text: &str, mut f: impl FnMut(usize)) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(p) = bytes[i..].iter().position(|&b| b >= 0x80) {
+        let at = i + p;
+        let c = text[at..].chars().next().expect("a char boundary");
+        i = at + c.len_utf8();
+        if c.is_alphanumeric() && bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+            f(i);
+        }
+    }
+}
+
 /// What the start of a term depends on: the one or two characters before it.
 #[derive(Default)]
 struct TermState {
@@ -410,13 +444,22 @@ mod tests {
                 keyword_of: keyword_of.to_vec(),
                 anchor_of: anchor_of.to_vec(),
                 term_anchor_of: term_anchor_of.to_vec(),
+                start_anchor_of: Vec::new(),
             },
         )
+    }
+
+    fn start_anchor(lit: &str, rule: u32) -> (String, LiteralTargets) {
+        let (lit, mut t) = literal(lit, &[], &[], &[]);
+        t.start_anchor_of.push(rule);
+        (lit, t)
     }
 
     /// What the literal pass must report: every occurrence, found by brute force.
     fn brute_force(lits: &[(String, LiteralTargets)], text: &str) -> Vec<(usize, usize, String, bool)> {
         let lower = text.to_ascii_lowercase();
+        let mut starts = Vec::new();
+        for_each_term_start(text, |i| starts.push(i));
         let mut out = Vec::new();
         for (lit, t) in lits {
             // Every start, overlaps included (`match_indices` would skip them).
@@ -424,7 +467,11 @@ mod tests {
             while let Some(p) = lower[s..].find(lit.as_str()) {
                 let (a, b) = (s + p, s + p + lit.len());
                 let term = is_term(text, a, b);
-                if !t.anchor_of.is_empty() || (t.wants_term() && term) {
+                let glued =
+                    text[..a].chars().next_back().is_some_and(|c| !c.is_ascii() && c.is_alphanumeric())
+                        && text.as_bytes()[a].is_ascii_alphanumeric();
+                let starts_term = !t.start_anchor_of.is_empty() && (starts.contains(&a) || glued);
+                if !t.anchor_of.is_empty() || (t.wants_term() && term) || starts_term {
                     out.push((a, b, lit.clone(), t.wants_term() && term));
                 }
                 s = a + lit.chars().next().unwrap().len_utf8();
@@ -523,12 +570,15 @@ mod tests {
             literal("número", &[9], &[], &[]),
             literal("NÚMERO", &[9], &[], &[]),
             literal("a/c", &[10], &[], &[]),
+            start_anchor("ghp_", 11),
+            start_anchor("asia", 12),
         ];
         let texts = [
             "ssn: 123 social security number, SOCIAL-SECURITY, customerSsn, customer_ssn, xssn",
             "homePhone iPhone PHONE phones telephone name: surname username Name=",
             "key AKIAIOSFODNN7EXAMPLE xakia main street streets mainstreet a@b.c",
             "Número: 12 NÚMERO número1 anúmero a/c a/c: xa/c",
+            "token=ghp_abc xghp_abc fooGhp_x GHP_ ghp_ ghp ghp_ghp_ ASIAXY xasia asia éghp_ 日asia ÉASIA —ghp_",
             "",
             "ssn",
             "😀ssn😀 éssn ssné",

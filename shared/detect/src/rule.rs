@@ -75,6 +75,11 @@ pub struct RuleSpec {
     /// address), so a hit glued inside a longer word (`st` in `request`) is no hit.
     #[serde(default)]
     pub anchor_terms: bool,
+    /// Every anchor begins a term in every match (the pattern has `\b` or a non-alphanumeric
+    /// character before it: `\bghp_…`) and may run on into the token: it is looked up from
+    /// term starts with the keywords, instead of everywhere by the gate.
+    #[serde(default)]
+    pub anchors_start_terms: bool,
     /// A short pattern that matches inside every match, for a rule whose every match holds
     /// something rarer than its literals (a US address ends in a state and a ZIP code): it
     /// joins the gate pass, and the rule runs only on the lines around its matches, up to
@@ -160,6 +165,7 @@ pub struct CompiledRule {
     pub keyword_required: bool,
     pub anchors: Vec<String>,
     pub anchor_terms: bool,
+    pub anchors_start_terms: bool,
     pub trigger: Option<String>,
     pub validator: Option<(String, Validator)>,
     pub(crate) suppress: HashSet<String>,
@@ -200,6 +206,21 @@ impl CompiledRule {
                 return Err(err("trigger", "a rule with a trigger has no keywords or anchors".into()));
             }
         }
+        if spec.anchors_start_terms {
+            if spec.anchor_terms {
+                return Err(err(
+                    "anchors_start_terms",
+                    "anchor_terms already makes the anchors whole terms".into(),
+                ));
+            }
+            if let Some(a) = spec.anchors.iter().find(|a| !a.starts_with(|c: char| c.is_ascii_alphanumeric()))
+            {
+                return Err(err(
+                    "anchors_start_terms",
+                    format!("anchor `{a}` does not begin with a letter or digit"),
+                ));
+            }
+        }
         let keyword_required = spec.keyword_required.unwrap_or(!spec.keywords.is_empty());
         if keyword_required && spec.keywords.is_empty() {
             return Err(err("keywords", "keyword_required is true but no keywords are listed".into()));
@@ -222,6 +243,7 @@ impl CompiledRule {
             keyword_required,
             anchors: spec.anchors.clone(),
             anchor_terms: spec.anchor_terms,
+            anchors_start_terms: spec.anchors_start_terms,
             trigger: spec.trigger.as_deref().map(ascii_digits_and_boundaries),
             validator,
             suppress: spec.suppress.iter().map(|s| normalize_value(s)).collect(),

@@ -177,3 +177,20 @@ fn screen_marks_everything_when_a_custom_identifier_runs_over_all_text() {
     engine.screen(&joined, &starts, &mut hot);
     assert_eq!(hot, [true, true]);
 }
+
+/// Anchors looked up from term starts (`anchors_start_terms`) find what the rule alone finds
+/// when the value is glued to what precedes it, in any script.
+#[test]
+fn engine_equals_each_rule_alone_on_glued_examples() {
+    let specs = builtin_specs().unwrap();
+    let engine = Engine::from_rules(all_rules(&specs), Default::default()).unwrap();
+    let rules = all_rules(&specs);
+    for spec in specs.iter().filter(|s| s.anchors_start_terms) {
+        for ex in &spec.examples {
+            for glue in ["é", "x", "_", "9", "日", "Ω", "-"] {
+                let text = ex.text().replace(['=', ':', ' '], &format!(" {glue}"));
+                compare(&engine, &rules, &text, &spec.id);
+            }
+        }
+    }
+}
