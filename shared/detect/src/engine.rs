@@ -73,6 +73,8 @@ pub struct Engine {
     /// How far before a gate match an unanchored rule's match may start (a trigger matches
     /// at the end of its rule's match).
     reach_back: usize,
+    /// The longest match of an unanchored rule.
+    unanchored_max_len: usize,
     /// Custom identifiers without keywords: user regexes run over the whole text.
     whole_text: Vec<u32>,
     /// Rules whose match spans the fields of a record ([`Engine::scan_record`]).
@@ -270,7 +272,9 @@ impl Engine {
             })
             .collect();
         let record_rules = (0..rules.len() as u32).filter(|&i| rules[i as usize].across_fields).collect();
+        let unanchored_max_len = unanchored.iter().map(|&i| rules[i as usize].max_len).max().unwrap_or(0);
         Ok(Engine {
+            unanchored_max_len,
             record_rules,
             rules,
             literals,
@@ -539,9 +543,9 @@ impl Engine {
         }
         if let Some(set) = &self.unanchored_set {
             windows.clear();
-            let max_len = self.unanchored.iter().map(|&i| self.rules[i as usize].max_len).max().unwrap_or(0);
             for &(s, e) in gate.iter() {
-                windows.push((s.saturating_sub(self.reach_back), (e + max_len).min(text.len())));
+                windows
+                    .push((s.saturating_sub(self.reach_back), (e + self.unanchored_max_len).min(text.len())));
             }
             if !windows.is_empty() {
                 let merged = line_windows(text, windows);

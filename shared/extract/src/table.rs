@@ -42,7 +42,12 @@ pub fn extract<R: Read>(
             header = record.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect();
         }
         for (i, field) in record.iter().enumerate() {
-            let text = String::from_utf8_lossy(field);
+            // The stream was decoded to UTF-8 already: checked, not copied (the lossy
+            // reader's character walk cost more than the check).
+            let text = match std::str::from_utf8(field) {
+                Ok(s) => std::borrow::Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(field),
+            };
             if text.trim().is_empty() {
                 continue;
             }
