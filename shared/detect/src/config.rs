@@ -171,6 +171,7 @@ impl CustomIdentifierSpec {
             anchors: Vec::new(),
             anchor_terms: false,
             anchors_start_terms: false,
+            anchors_open_lines: false,
             trigger: None,
             validator: None,
             suppress: HashSet::new(),

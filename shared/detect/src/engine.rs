@@ -527,10 +527,16 @@ impl Engine {
             windows.clear();
             kw.clear();
             for h in group {
+                if rule.anchors_open_lines && !opens_line(text, h.start) {
+                    continue;
+                }
                 windows.push((h.start.saturating_sub(reach), (h.end + reach).min(text.len())));
                 if h.keyword {
                     kw.push((h.start, h.end));
                 }
+            }
+            if windows.is_empty() {
+                continue;
             }
             let merged = line_windows(text, windows);
             self.run_rule(rule_idx, text, &merged, false, kw, out);
@@ -667,6 +673,12 @@ fn line_windows(text: &str, windows: &mut [(usize, usize)]) -> Vec<(usize, usize
         }
     }
     merged
+}
+
+/// Whether only spaces and tabs stand between the start of `at`'s line and `at`.
+fn opens_line(text: &str, at: usize) -> bool {
+    let before = text.as_bytes()[..at].iter().rev().find(|&&b| b != b' ' && b != b'\t');
+    matches!(before, None | Some(b'\n'))
 }
 
 fn floor_char(text: &str, mut i: usize) -> usize {

@@ -80,6 +80,10 @@ pub struct RuleSpec {
     /// term starts with the keywords, instead of everywhere by the gate.
     #[serde(default)]
     pub anchors_start_terms: bool,
+    /// An anchor opens its line in every match (only spaces or tabs before it: a form's
+    /// label, `Name: …`): hits elsewhere on a line are no hits.
+    #[serde(default)]
+    pub anchors_open_lines: bool,
     /// A short pattern that matches inside every match, for a rule whose every match holds
     /// something rarer than its literals (a US address ends in a state and a ZIP code): it
     /// joins the gate pass, and the rule runs only on the lines around its matches, up to
@@ -166,6 +170,7 @@ pub struct CompiledRule {
     pub anchors: Vec<String>,
     pub anchor_terms: bool,
     pub anchors_start_terms: bool,
+    pub anchors_open_lines: bool,
     pub trigger: Option<String>,
     pub validator: Option<(String, Validator)>,
     pub(crate) suppress: HashSet<String>,
@@ -244,6 +249,7 @@ impl CompiledRule {
             anchors: spec.anchors.clone(),
             anchor_terms: spec.anchor_terms,
             anchors_start_terms: spec.anchors_start_terms,
+            anchors_open_lines: spec.anchors_open_lines,
             trigger: spec.trigger.as_deref().map(ascii_digits_and_boundaries),
             validator,
             suppress: spec.suppress.iter().map(|s| normalize_value(s)).collect(),
