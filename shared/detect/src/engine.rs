@@ -411,9 +411,9 @@ impl Engine {
     /// Why it is exact: every match a text yields alone comes from a keyword or anchor hit or
     /// from a gate match inside that text. The line break around it stands where the text's
     /// ends stood for everything those passes test (term starts and ends, `\b`, and the
-    /// gate patterns' `(?:^|[^…])` openings), so each hit is still there in `joined`; the walk
-    /// reports every hit, and the gate (leftmost first, non-overlapping) reports a match that
-    /// overlaps the text whenever a match lies inside it. The `screen_*` tests check it.
+    /// gate patterns' `(?:^|[^…])` openings), so each hit is still there in `joined`: the walk
+    /// reports every hit, and the gate search below finds an end inside every text that holds
+    /// a match. The `screen_*` tests check it.
     pub fn screen(&self, joined: &str, starts: &[usize], hot: &mut Vec<bool>) {
         hot.clear();
         hot.resize(starts.len(), false);
@@ -426,15 +426,6 @@ impl Engine {
         }
         // Index of the text holding byte `at`.
         let text_at = |at: usize| starts.partition_point(|&s| s <= at).saturating_sub(1);
-        let mark = |start: usize, end: usize, hot: &mut Vec<bool>| {
-            let (mut first, last) = (text_at(start), text_at(end.max(start + 1) - 1));
-            // A match may open on the line break before a text (a card number's `[^0-9…]`);
-            // that break is no part of the text it follows.
-            if starts.get(first + 1) == Some(&(start + 1)) {
-                first += 1;
-            }
-            hot[first.min(last)..=last].fill(true);
-        };
         if let Some(gate) = &self.gate {
             // Only which texts hold a gate match matters, not where each match starts. From
             // `pos`, the earliest end of any match (no reverse pass needed) comes no later than
@@ -458,7 +449,8 @@ impl Engine {
             let t = hit.targets;
             let anchor = !t.anchor_of.is_empty() || !t.start_anchor_of.is_empty();
             if anchor || (hit.term && (!t.keyword_of.is_empty() || !t.term_anchor_of.is_empty())) {
-                mark(hit.start, hit.end, hot);
+                // A hit starts at a letter or digit and holds no line break: inside one text.
+                hot[text_at(hit.start)] = true;
             }
         });
     }

@@ -223,7 +223,7 @@ impl SegmentSink for EngineSink<'_> {
 }
 
 impl EngineSink<'_> {
-    /// Screens the held values and scans those the screen keeps, then the held records, in
+    /// Screens the held values, then scans those the screen keeps and the held records, in
     /// the order they came.
     fn flush(&mut self) {
         if self.batch.is_empty() {
