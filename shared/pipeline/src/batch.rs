@@ -113,12 +113,10 @@ impl Batch {
     /// the batch is empty afterwards (its buffers stay for the next).
     pub fn release(&mut self, engine: &Engine, mut f: impl FnMut(Released<'_>)) {
         engine.screen(&self.joined, &self.value_starts, &mut self.hot);
-        let mut value = 0;
+        // One verdict per held value, in order; records are always handed over.
+        let mut verdicts = self.hot.iter();
         for held in &self.items {
-            let kept = held.record || {
-                value += 1;
-                self.hot[value - 1]
-            };
+            let kept = held.record || *verdicts.next().expect("a verdict for every held value");
             if !kept {
                 continue;
             }
