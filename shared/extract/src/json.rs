@@ -41,52 +41,131 @@ pub fn extract_document<R: Read>(
     }
 }
 
+/// Lines read and screened together: enough to spread the screen's cost per call, few
+/// enough to stay in cache.
+const BLOCK_BYTES: usize = 256 << 10;
+const BLOCK_LINES: usize = 2048;
+
 pub fn extract_lines<R: Read>(
     reader: R,
     limits: &Limits,
     sink: &mut dyn SegmentSink,
 ) -> Result<Extraction, ExtractError> {
     let mut reader = BufReader::new(reader);
-    let mut line = Vec::new();
+    let mut block: Vec<u8> = Vec::new();
+    let mut starts: Vec<usize> = Vec::new();
+    let mut hot: Vec<bool> = Vec::new();
     let mut index = 0u64;
     let mut size = 0u64;
     let mut status = Status::complete();
     loop {
-        line.clear();
-        let n = (&mut reader).take(limits.max_document_bytes + 1).read_until(b'\n', &mut line)?;
-        if n == 0 {
-            break;
+        block.clear();
+        starts.clear();
+        let (mut at_end, mut too_long) = (false, false);
+        while block.len() < BLOCK_BYTES && starts.len() < BLOCK_LINES {
+            let start = block.len();
+            let n = (&mut reader).take(limits.max_document_bytes + 1).read_until(b'\n', &mut block)?;
+            if n == 0 {
+                at_end = true;
+                break;
+            }
+            size += n as u64;
+            if n as u64 > limits.max_document_bytes {
+                block.truncate(start);
+                too_long = true;
+                break;
+            }
+            starts.push(start);
         }
-        size += n as u64;
-        if n as u64 > limits.max_document_bytes {
+        if block.last().is_some_and(|&b| b != b'\n') {
+            block.push(b'\n'); // the last line of the object: the screen wants each line ended
+        }
+        match std::str::from_utf8(&block) {
+            Ok(lines) => sink.screen_lines(lines, &starts, &mut hot),
+            Err(_) => {
+                hot.clear();
+                hot.resize(starts.len(), true);
+            }
+        }
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(block.len());
+            let trimmed = block[start..end].trim_ascii();
+            if !trimmed.is_empty() {
+                if too_deep(trimmed, limits.max_json_depth) {
+                    // Too deep to parse safely: this record is skipped, the others are read.
+                    status = Status::partial(Reason::JsonNestingLevelOverLimit);
+                } else if hot[i] || !reads_as_written(trimmed) {
+                    read_line(trimmed, index, sink);
+                }
+            }
+            index += 1;
+        }
+        if too_long {
             status = Status::partial(Reason::FileExceedsSizeLimit);
             break;
         }
-        let trimmed = line.trim_ascii();
-        if !trimmed.is_empty() {
-            if too_deep(trimmed, limits.max_json_depth) {
-                // Too deep to parse safely: this record is skipped, the others are read.
-                status = Status::partial(Reason::JsonNestingLevelOverLimit);
-                index += 1;
-                continue;
-            }
-            let text = decode_lossy(trimmed);
-            match parse(&text) {
-                Some(v) => walk(&v, index, sink),
-                None => {
-                    sink.segment(&Segment {
-                        text: &text,
-                        context: &[],
-                        context_id: None,
-                        report: 0..text.len(),
-                        origin: SegmentOrigin::Lines { line: index + 1, column: 0 },
-                    });
-                }
-            }
+        if at_end {
+            break;
         }
-        index += 1;
     }
     Ok(Extraction { status, mime_type: MIME_JSONL, size_classified: size })
+}
+
+/// One JSON Lines record: its values, or the line as text when it is not JSON (as Macie
+/// reads a malformed structured file).
+fn read_line(line: &[u8], index: u64, sink: &mut dyn SegmentSink) {
+    let text = decode_lossy(line);
+    match parse(&text) {
+        Some(v) => walk(&v, index, sink),
+        None => sink.segment(&Segment {
+            text: &text,
+            context: &[],
+            context_id: None,
+            report: 0..text.len(),
+            origin: SegmentOrigin::Lines { line: index + 1, column: 0 },
+        }),
+    }
+}
+
+/// Whether a record's line, as written, holds everything its parse would hand over, so
+/// that a screen of the line stands for a screen of its values ([`SegmentSink::screen_lines`]):
+/// every key and value is there verbatim between quotes or delimiters that bound a term as a
+/// line break does, and nothing but the screen depends on the values.
+///
+/// Not so, and the line is parsed whatever the screen says, when it holds an escape (the
+/// parsed string differs from the written one: `\u0034`, `\n`), a byte-order mark, a number
+/// with an exponent outside strings (`4.111111111111111e15` is written out as sixteen
+/// digits), or a string of 13 to 19 hex digits with a letter (a token the sink counts to
+/// judge its column, see the pipeline's `columns`). Other numbers are written out with the
+/// digits they were written with, or fewer.
+fn reads_as_written(line: &[u8]) -> bool {
+    if line.starts_with(b"\xEF\xBB\xBF") || memchr::memchr(b'\\', line).is_some() {
+        return false;
+    }
+    // Without escapes, quotes alternate: opening, closing, opening…
+    let mut outside_from = 0;
+    let mut quotes = memchr::memchr_iter(b'"', line);
+    loop {
+        let open = quotes.next();
+        let outside = &line[outside_from..open.unwrap_or(line.len())];
+        let exponent = outside.windows(2).any(|w| w[0].is_ascii_digit() && matches!(w[1], b'e' | b'E'));
+        if exponent {
+            return false;
+        }
+        let Some(open) = open else { return true };
+        let Some(close) = quotes.next() else { return true };
+        let inside = &line[open + 1..close];
+        if inside.len() >= 13 {
+            let token = std::str::from_utf8(inside).map_or("", str::trim).as_bytes();
+            if (13..=19).contains(&token.len())
+                && token.iter().all(u8::is_ascii_hexdigit)
+                && token.iter().any(u8::is_ascii_alphabetic)
+            {
+                return false;
+            }
+        }
+        outside_from = close + 1;
+    }
 }
 
 /// The text of a record: borrowed when it is UTF-8 already (nearly always; no copy per line).

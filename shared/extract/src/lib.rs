@@ -44,6 +44,15 @@ pub trait SegmentSink {
     fn wants_records(&self) -> bool {
         false
     }
+    /// Marks which lines of a line-structured object could yield anything, before they are
+    /// parsed: `lines` holds a block of raw lines, each ended by a line break, line `i`
+    /// starting at `starts[i]`. A line left unmarked is not parsed, so its values never reach
+    /// [`SegmentSink::segment`]; the extractor asks only where a line holds its values and
+    /// keys verbatim (see `json::reads_as_written`). By default every line is read.
+    fn screen_lines(&mut self, _lines: &str, starts: &[usize], hot: &mut Vec<bool>) {
+        hot.clear();
+        hot.resize(starts.len(), true);
+    }
 }
 
 impl<F: FnMut(&Segment<'_>)> SegmentSink for F {

@@ -51,6 +51,17 @@ pub fn classify<R: Read>(
     limits: &Limits,
     max_locations: usize,
 ) -> Result<ClassificationResult, ExtractError> {
+    classify_with(engine, reader, hint, limits, max_locations, true)
+}
+
+fn classify_with<R: Read>(
+    engine: &Engine,
+    reader: R,
+    hint: ObjectHint<'_>,
+    limits: &Limits,
+    max_locations: usize,
+    screen_raw_lines: bool,
+) -> Result<ClassificationResult, ExtractError> {
     let deadline = limits.time_limit.map(|limit| Instant::now() + limit);
     let timed_out = Cell::new(false);
     let mut sink = EngineSink {
@@ -69,6 +80,7 @@ pub fn classify<R: Read>(
         columns: ColumnShapes::default(),
         pending_cards: Vec::new(),
         batch: Batch::default(),
+        screen_raw_lines,
     };
     let reader = DeadlineReader { inner: reader, deadline, timed_out: &timed_out };
     let extraction = extract(reader, hint.name, hint.content_type, hint.size, limits, &mut sink);
@@ -130,6 +142,9 @@ struct EngineSink<'e> {
     pending_cards: Vec<(u64, usize, u32, Location, Option<String>)>,
     /// Structured values (and records) waiting to be screened together ([`crate::batch`]).
     batch: Batch,
+    /// Whether lines are screened before they are parsed ([`SegmentSink::screen_lines`]);
+    /// tests turn it off to compare.
+    screen_raw_lines: bool,
 }
 
 /// The card rule that needs no keyword: the one a column of hex tokens misleads.
@@ -178,6 +193,18 @@ impl SegmentSink for EngineSink<'_> {
 
     fn wants_records(&self) -> bool {
         self.engine.has_record_rules()
+    }
+
+    /// The lines' values are there verbatim, keys and all (the extractor asks only then), so
+    /// what the screen finds cold in a line is cold in each value and key path it holds: no
+    /// keyword of any key, no anchor, no gate match.
+    fn screen_lines(&mut self, lines: &str, starts: &[usize], hot: &mut Vec<bool>) {
+        if self.screen_raw_lines {
+            self.engine.screen(lines, starts, hot);
+        } else {
+            hot.clear();
+            hot.resize(starts.len(), true);
+        }
     }
 
     fn enter_member(&mut self, path: &str) {
@@ -588,6 +615,92 @@ mod tests {
             assert!(alone.contains(&(want.0.to_string(), want.1)), "{want:?} is among {alone:?}");
         }
         assert_eq!(found(&whole), alone);
+    }
+
+    /// JSON Lines are screened line by line as written and only the lines the screen keeps
+    /// are parsed: the result must be the one every line parsed gives, whatever the values
+    /// (every rule's examples and counter-examples, under plain keys, under their context's
+    /// keys, nested, in arrays, beside plain records), the escapes, the numbers (an exponent
+    /// writes a card number out in full) and the columns of hex tokens (counted in lines that
+    /// hold nothing).
+    #[test]
+    fn screened_lines_find_what_every_line_parsed_finds() {
+        let engine = Engine::builtin().unwrap();
+        let mut texts: Vec<(String, Vec<String>)> = Vec::new();
+        for spec in sluice_detect::builtin_specs().unwrap() {
+            for ex in spec.examples.iter().chain(&spec.negative_examples) {
+                let context = match ex {
+                    sluice_detect::Example::WithContext { context, .. } => context.clone(),
+                    sluice_detect::Example::Text(_) => Vec::new(),
+                };
+                texts.push((ex.text().to_string(), context));
+            }
+        }
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let quoted = |t: &str| serde_json::to_string(t).unwrap();
+        let mut lines = Vec::new();
+        for i in 0..6000usize {
+            let plain =
+                format!(r#""n": {i}, "ts": "2024-03-19T07:50:59.783Z", "session": "{:032x}""#, i * 7919);
+            let line = match next(12) {
+                0..=2 => {
+                    let (text, context) = &texts[next(texts.len())];
+                    let mut value = quoted(text);
+                    for key in context.iter().rev() {
+                        value = format!("{{{}: {value}}}", quoted(key));
+                    }
+                    format!("{{{plain}, \"v\": {value}}}")
+                }
+                3 => {
+                    let (text, _) = &texts[next(texts.len())];
+                    format!(r#"{{{plain}, "items": [1, {{"deep": [{}, 2.5]}}]}}"#, quoted(text))
+                }
+                4 => match next(4) {
+                    0 => format!(r#"{{{plain}, "amount": 4.539578763621486e15}}"#),
+                    1 => format!(r#"{{{plain}, "amount": 4539578763621486, "ratio": 12.50}}"#),
+                    2 => format!(r#"{{{plain}, "amount": 45395787636214.86E2, "ok": true}}"#),
+                    _ => format!(r#"{{{plain}, "amount": 999999999999.9999999, "n2": -0}}"#),
+                },
+                // A column of 16-digit hex tokens, now and then one of digits only that passes
+                // the Luhn check: a token, not a card, once the column is known.
+                5..=7 => format!(
+                    r#"{{{plain}, "tok": "{:016x}"}}"#,
+                    (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 0xa
+                ),
+                8 if i % 5 == 0 => format!(r#"{{{plain}, "tok": "4442378565927686"}}"#),
+                9 => {
+                    format!(r#"{{{plain}, "note": "caf\u00e9 {}"}}"#, ["4111 1111 1111 1111", "ok"][next(2)])
+                }
+                10 => format!(
+                    r#"{{"id": "AKIAZAZVAGI4ESHKQFNK", "secret": "/pLnREG6rNcrSI4ja6HmErEegNWmS/2NXPukywv{}"}}"#,
+                    next(10)
+                ),
+                _ => format!("{{{plain}}}"),
+            };
+            lines.push(line);
+        }
+        lines.push("not json: 4111 1111 1111 1111".into());
+        lines.push(r#"{"unterminated": "4111111111111111"#.into());
+        let object = lines.join("\n");
+        let hint = ObjectHint { name: "events.jsonl", ..Default::default() };
+        let limits = Limits::default();
+        let screened = classify_with(&engine, object.as_bytes(), hint, &limits, 1000, true).unwrap();
+        let parsed = classify_with(&engine, object.as_bytes(), hint, &limits, 1000, false).unwrap();
+        let kinds: HashSet<&str> =
+            parsed.sensitive_data.iter().flat_map(|s| &s.detections).map(|d| d.kind.as_str()).collect();
+        assert!(kinds.len() > 40, "the examples give many kinds: {kinds:?}");
+        assert!(kinds.contains("CREDIT_CARD_NUMBER_(NO_KEYWORD)") && kinds.contains("AWS_CREDENTIALS"));
+        assert_eq!(screened, parsed);
+        // The card written with an exponent is found (the raw line shows no card number).
+        let alone = |line: &str| classify_with(&engine, line.as_bytes(), hint, &limits, 1000, true).unwrap();
+        let exponent = alone(r#"{"amount": 4.539578763621486e15}"#);
+        assert_eq!(exponent.sensitive_data[0].detections[0].kind, "CREDIT_CARD_NUMBER_(NO_KEYWORD)");
     }
 
     #[test]
