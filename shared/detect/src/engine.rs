@@ -1,19 +1,20 @@
 //! The compiled engine: built once (that is cold start), then shared by every scan.
 //!
 //! Two passes over the text: the keyword walk from term starts ([`crate::literals`]), and the
-//! gate, one regex over the patterns (or triggers) of the rules that have neither keywords
-//! nor anchors (IBANs, card numbers without a keyword, names, addresses) and over the anchors
-//! that may sit inside a word; the exact anchor search runs only around the gate's matches.
+//! gate ([`crate::gate`]), one automaton over the patterns (or triggers) of the rules that
+//! have neither keywords nor anchors (IBANs, card numbers without a keyword, names,
+//! addresses) and over the anchors that may sit inside a word, which says which of them
+//! ends where; the exact anchor search runs only before the ends of the anchors' pattern.
 //! A rule's regex then runs only in the lines around its own hits.
 //! Each rule's regex then runs over its windows exactly as it would over the whole text, so
 //! the engine finds what [`crate::reference`] finds (the differential test holds it to that).
 
 use std::collections::{HashMap, HashSet};
 
-use regex::Regex;
 use sluice_finding::{Category, IdentifierInfo, SeverityRule};
 
 use crate::config::{AllowList, DetectionConfig, Selector};
+use crate::gate::Gate;
 use crate::literals::{searched_anywhere, LiteralHit, LiteralTargets, Literals};
 use crate::reference::{keyword_precedes, near_keyword};
 use crate::rule::{builtin_specs, CompiledRule, Origin};
@@ -63,18 +64,14 @@ impl ContextHits {
 pub struct Engine {
     rules: Vec<CompiledRule>,
     literals: Literals,
-    /// Rules with neither a required keyword nor an anchor, found through `gate`: the union of
-    /// their patterns (and of the literals searched anywhere) marks the lines worth a look,
-    /// and `unanchored_set` tells which of the rules match in such a line
-    /// match in such a line.
+    /// Rules with neither a required keyword nor an anchor, found through `gate`: pattern `k`
+    /// of the gate is rule `unanchored[k]`'s pattern or trigger; the next one, if any, is the
+    /// literals searched anywhere.
     unanchored: Vec<u32>,
-    gate: Option<Regex>,
-    unanchored_set: Option<LazySet>,
-    /// How far before a gate match an unanchored rule's match may start (a trigger matches
-    /// at the end of its rule's match).
-    reach_back: usize,
-    /// The longest match of an unanchored rule.
-    unanchored_max_len: usize,
+    gate: Option<Gate>,
+    /// How far around the end of its gate pattern's match an unanchored rule's match may lie:
+    /// its longest match (a trigger matches inside its rule's match).
+    unanchored_reach: Vec<usize>,
     /// Custom identifiers without keywords: user regexes run over the whole text.
     whole_text: Vec<u32>,
     /// Rules whose match spans the fields of a record ([`Engine::scan_record`]).
@@ -85,37 +82,16 @@ pub struct Engine {
     fingerprint_key: Option<[u8; 32]>,
 }
 
-/// The unanchored rules' patterns as a set, compiled when the gate first finds a line
-/// worth a look (many objects never need it, and it is a large part of build time).
-struct LazySet {
-    patterns: Vec<String>,
-    compiled: std::sync::OnceLock<regex::RegexSet>,
-}
-
-impl LazySet {
-    fn new(patterns: Vec<String>) -> LazySet {
-        LazySet { patterns, compiled: std::sync::OnceLock::new() }
-    }
-
-    fn get(&self) -> &regex::RegexSet {
-        self.compiled.get_or_init(|| {
-            regex::RegexSetBuilder::new(&self.patterns)
-                .size_limit(64 << 20)
-                .dfa_size_limit(64 << 20)
-                .build()
-                .expect("each pattern compiles on its own, so their set does")
-        })
-    }
-}
-
 /// Buffers one thread reuses from scan to scan.
 #[derive(Default)]
 struct Scratch {
     hits: Vec<Hit>,
     windows: Vec<(usize, usize)>,
     kw: Vec<(usize, usize)>,
-    /// Where the gate pattern matched.
-    gate: Vec<(usize, usize)>,
+    /// Where the gate's patterns matched: (unanchored rule's index in `unanchored`, end).
+    ends: Vec<(u32, usize)>,
+    /// Where the literals searched anywhere may be.
+    regions: Vec<(usize, usize)>,
 }
 
 thread_local! {
@@ -183,7 +159,7 @@ impl Engine {
         let mut unanchored = Vec::new();
         let mut whole_text = Vec::new();
         let mut unanchored_parts = Vec::new();
-        let mut reach_back = 0;
+        let mut unanchored_reach = Vec::new();
         let mut slot = |lit: &str, targets: &mut Vec<LiteralTargets>| -> usize {
             let lit = lit.to_ascii_lowercase();
             *literal_index.entry(lit.clone()).or_insert_with(|| {
@@ -211,22 +187,23 @@ impl Engine {
                     }
                 }
             } else if let Some(trigger) = &rule.trigger {
-                // Its trigger stands in for it in the gate and the set; the rule itself runs
+                // Its trigger stands in for it in the gate; the rule itself runs
                 // where the trigger matched, its window reaching back over the whole match.
                 unanchored.push(i);
                 unanchored_parts.push(format!("(?:{trigger})"));
-                reach_back = reach_back.max(rule.max_len);
+                unanchored_reach.push(rule.max_len);
             } else if rule.origin == Origin::Custom {
                 whole_text.push(i);
             } else {
                 unanchored.push(i);
-                // Named groups would clash in the union; only the matching span matters here.
-                unanchored_parts.push(format!("(?:{})", rule.regex.as_str().replace("(?P<value>", "(?:")));
+                unanchored_parts.push(rule.regex.as_str().to_string());
+                unanchored_reach
+                    .push(longest_match(rule.regex.as_str()).map_or(rule.max_len, |n| n.max(rule.max_len)));
             }
         }
         // One pass of one automaton finds both the unanchored rules' candidates and where the
-        // literals that may sit inside words are (a regex over them all costs about what each
-        // alone costs, ~400 MB/s); the exact literal search then runs only around those.
+        // literals that may sit inside words are (an automaton over them all costs about what
+        // each alone costs, ~400 MB/s); the exact literal search then runs only around those.
         let anywhere: Vec<String> = literals
             .iter()
             .zip(&targets)
@@ -239,16 +216,11 @@ impl Engine {
         }
         // The keyword automaton and the gate pattern are the two large pieces of the build
         // (and so of cold start), each ~35 ms: built side by side where there is a second core.
-        let build_gate = || -> Result<Option<Regex>, DetectError> {
+        let build_gate = || -> Result<Option<Gate>, DetectError> {
             if gate_parts.is_empty() {
                 return Ok(None);
             }
-            regex::RegexBuilder::new(&gate_parts.join("|"))
-                .size_limit(64 << 20)
-                .dfa_size_limit(64 << 20)
-                .build()
-                .map(Some)
-                .map_err(|e| DetectError::Rules(format!("gate pattern: {e}")))
+            Gate::build(&gate_parts).map(Some).map_err(|e| DetectError::Rules(format!("gate pattern: {e}")))
         };
         let (literals, gate) = std::thread::scope(|scope| {
             let gate = scope.spawn(build_gate);
@@ -256,7 +228,6 @@ impl Engine {
             (literals, gate.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
         let (literals, gate) = (literals?, gate?);
-        let unanchored_set = (!unanchored_parts.is_empty()).then(|| LazySet::new(unanchored_parts));
         let by_id: HashMap<&str, Vec<u32>> =
             rules.iter().enumerate().fold(HashMap::new(), |mut m, (i, r)| {
                 m.entry(r.id.as_str()).or_default().push(i as u32);
@@ -272,16 +243,13 @@ impl Engine {
             })
             .collect();
         let record_rules = (0..rules.len() as u32).filter(|&i| rules[i as usize].across_fields).collect();
-        let unanchored_max_len = unanchored.iter().map(|&i| rules[i as usize].max_len).max().unwrap_or(0);
         Ok(Engine {
-            unanchored_max_len,
+            unanchored_reach,
             record_rules,
             rules,
             literals,
             unanchored,
             gate,
-            unanchored_set,
-            reach_back,
             whole_text,
             yields,
             allow,
@@ -296,14 +264,11 @@ impl Engine {
         self
     }
 
-    /// Compiles now what would otherwise compile on first use (every rule's pattern and the
-    /// unanchored set): for an execution environment that would rather pay at start-up.
+    /// Compiles now what would otherwise compile on first use (every rule's pattern): for an
+    /// execution environment that would rather pay at start-up.
     pub fn compile_all(&self) {
         for r in &self.rules {
             r.regex.get();
-        }
-        if let Some(set) = &self.unanchored_set {
-            set.get();
         }
     }
 
@@ -434,7 +399,12 @@ impl Engine {
             // each end (or from the line break before the next text, once a text is marked:
             // a match may open on that break).
             let mut pos = 0;
-            while let Some(end) = gate.shortest_match_at(joined, pos) {
+            loop {
+                let Ok(found) = gate.earliest_end(joined, pos) else {
+                    hot.fill(true); // the gate gave up on this text: every value is scanned
+                    return;
+                };
+                let Some(end) = found else { break };
                 let i = text_at(end.max(1) - 1);
                 hot[i] = true;
                 pos = match starts.get(i + 1) {
@@ -466,9 +436,10 @@ impl Engine {
     }
 
     fn scan_with(&self, text: &str, context: &ContextHits, out: &mut Vec<Match>, scratch: &mut Scratch) {
-        let Scratch { hits, windows, kw, gate } = scratch;
+        let Scratch { hits, windows, kw, ends, regions } = scratch;
         hits.clear();
-        gate.clear();
+        ends.clear();
+        regions.clear();
         let mut push_hit = |hit: LiteralHit<'_>| {
             let (t, start, end) = (hit.targets, hit.start, hit.end);
             if hit.term {
@@ -479,26 +450,30 @@ impl Engine {
             let anchors = t.anchor_of.iter().chain(&t.start_anchor_of);
             hits.extend(anchors.map(|&rule| Hit { rule, start, end, keyword: false }));
         };
-        if let Some(gate_regex) = &self.gate {
-            gate.extend(gate_regex.find_iter(text).map(|m| (m.start(), m.end())));
-            // Every occurrence of a literal searched anywhere starts where the gate matched or
-            // inside an earlier match (a leftmost search resumes after each match): look from
-            // each match's start to its end plus the longest literal.
+        let mut gave_up = false;
+        if let Some(gate) = &self.gate {
+            let literals = self.unanchored.len();
             let reach = self.literals.anywhere_max_len();
-            let mut region: Option<(usize, usize)> = None;
-            for &(s, e) in gate.iter() {
-                let end = ceil_char(text, (e.max(s + 1) + reach).min(text.len()));
-                match &mut region {
-                    Some((_, re)) if s <= *re => *re = (*re).max(end),
-                    _ => {
-                        if let Some((rs, re)) = region.replace((s, end)) {
-                            self.literals.for_each_anywhere_in(text, rs..re, &mut push_hit);
-                        }
+            let found = gate.for_each_end(text, |pattern, end| {
+                if pattern == literals {
+                    // A literal ends here: it starts no more than the longest literal before.
+                    match regions.last_mut() {
+                        Some(last) if end.saturating_sub(reach) <= last.1 => last.1 = end,
+                        _ => regions.push((end.saturating_sub(reach), end)),
                     }
+                } else if ends.last() != Some(&(pattern as u32, end)) {
+                    ends.push((pattern as u32, end));
                 }
+            });
+            if found.is_err() {
+                // The gate gave up on this text: every rule and literal may be anywhere.
+                gave_up = true;
+                ends.clear();
+                regions.clear();
+                regions.push((0, text.len()));
             }
-            if let Some((rs, re)) = region {
-                self.literals.for_each_anywhere_in(text, rs..re, &mut push_hit);
+            for &(rs, re) in regions.iter() {
+                self.literals.for_each_anywhere_in(text, floor_char(text, rs)..re, &mut push_hit);
             }
         }
         self.literals.for_each_term(text, &mut push_hit);
@@ -539,20 +514,23 @@ impl Engine {
         for &rule_idx in &self.whole_text {
             self.run_rule(rule_idx, text, &[(0, text.len())], false, &[], out);
         }
-        if let Some(set) = &self.unanchored_set {
-            windows.clear();
-            for &(s, e) in gate.iter() {
-                windows
-                    .push((s.saturating_sub(self.reach_back), (e + self.unanchored_max_len).min(text.len())));
+        if gave_up {
+            for &rule_idx in &self.unanchored {
+                self.run_rule(rule_idx, text, &[(0, text.len())], false, &[], out);
             }
-            if !windows.is_empty() {
+        }
+        if !ends.is_empty() {
+            // Each rule's ends, in order of the rule, then of the text.
+            ends.sort_unstable();
+            for group in ends.chunk_by(|a, b| a.0 == b.0) {
+                let k = group[0].0 as usize;
+                let reach = self.unanchored_reach[k];
+                windows.clear();
+                windows.extend(
+                    group.iter().map(|&(_, e)| (e.saturating_sub(reach), (e + reach).min(text.len()))),
+                );
                 let merged = line_windows(text, windows);
-                let set = set.get();
-                for &(ws, we) in &merged {
-                    for k in set.matches(&text[ws..we]).iter() {
-                        self.run_rule(self.unanchored[k], text, &[(ws, we)], false, &[], out);
-                    }
-                }
+                self.run_rule(self.unanchored[k], text, &merged, false, &[], out);
             }
         }
     }
@@ -685,4 +663,9 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// The longest match of a pattern, in bytes, when it is bounded.
+fn longest_match(pattern: &str) -> Option<usize> {
+    regex_syntax::Parser::new().parse(pattern).ok()?.properties().maximum_len()
 }

@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod engine;
+mod gate;
 pub mod keywords;
 mod literals;
 pub mod reference;
