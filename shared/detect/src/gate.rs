@@ -74,3 +74,44 @@ impl Gate {
         Ok(found.map(|m| m.offset()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gate(patterns: &[&str]) -> Gate {
+        Gate::build(&patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>()).unwrap()
+    }
+
+    fn ends(g: &Gate, text: &str) -> Vec<(usize, usize)> {
+        let mut v = Vec::new();
+        g.for_each_end(text, |p, e| v.push((p, e))).unwrap();
+        v
+    }
+
+    #[test]
+    fn every_end_of_every_pattern_in_order() {
+        let g = gate(&["abc", "[0-9]{3}", "c1"]);
+        assert_eq!(ends(&g, "xabc123abc"), vec![(0, 4), (2, 5), (1, 7), (0, 10)]);
+        // Overlapping matches of one pattern: each end once.
+        assert_eq!(ends(&gate(&["a+"]), "aaa"), vec![(0, 1), (0, 2), (0, 3)]);
+        assert_eq!(ends(&g, "nothing here"), vec![]);
+    }
+
+    #[test]
+    fn earliest_end_from_an_offset_sees_the_byte_before_it() {
+        let g = gate(&["abcd", "bc", r"(?-u:\b)[0-9]{2}"]);
+        assert_eq!(g.earliest_end("abcd", 0).unwrap(), Some(3));
+        assert_eq!(g.earliest_end("abcd", 2).unwrap(), None);
+        // `x12`: no boundary before `1` even when the search starts there.
+        assert_eq!(g.earliest_end("x12 34", 1).unwrap(), Some(6));
+    }
+
+    #[test]
+    fn a_unicode_word_boundary_gives_up_on_non_ascii_text() {
+        let g = gate(&[r"\bcafe\b"]);
+        assert_eq!(ends(&g, "a cafe"), vec![(0, 6)]);
+        assert!(g.for_each_end("un café cafe", |_, _| {}).is_err());
+        assert!(g.earliest_end("un café cafe", 0).is_err());
+    }
+}

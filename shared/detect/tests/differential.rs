@@ -194,3 +194,34 @@ fn engine_equals_each_rule_alone_on_glued_examples() {
         }
     }
 }
+
+/// A keyword-free rule with a Unicode word boundary makes the gate give up on text that is not
+/// ASCII (its automaton cannot judge such a boundary there): every keyword-free rule then runs
+/// over the whole text, and the engine still finds exactly what each rule alone finds.
+#[test]
+fn engine_equals_each_rule_alone_where_the_gate_gives_up() {
+    let unicode_boundary: RuleSpec = serde_yaml_ng::from_str(
+        r#"
+id: TEST_UNICODE_BOUNDARY
+name: a test rule with a Unicode word boundary
+category: PERSONAL_INFORMATION
+severity: [LOW, MEDIUM, HIGH]
+pattern: '\b(?P<value>caf[eé] [0-9]{4})\b'
+examples: ['café 1234', 'cafe 1234']
+negative_examples: ['xcafé 1234', 'café 12345']
+"#,
+    )
+    .unwrap();
+    let mut specs = builtin_specs().unwrap();
+    specs.push(unicode_boundary);
+    let engine = Engine::from_rules(all_rules(&specs), Default::default()).unwrap();
+    let rules = all_rules(&specs);
+    let text = "Zoë paid with 4539 5787 6362 1486 at café 1234, IBAN GB82 WEST 1234 5698 7654 32.\nJane Doe";
+    compare(&engine, &rules, text, "non-ASCII text");
+    let mut found = Vec::new();
+    engine.scan_raw(text, &engine.context::<&str>(&[]), &mut found);
+    let ids: Vec<&str> = found.iter().map(|m| rules[m.rule as usize].id.as_str()).collect();
+    for id in ["TEST_UNICODE_BOUNDARY", "CREDIT_CARD_NUMBER_(NO_KEYWORD)", "UK_BANK_ACCOUNT_NUMBER"] {
+        assert!(ids.contains(&id), "{id} among {ids:?}");
+    }
+}
