@@ -406,6 +406,12 @@ fn fold(s: &str) -> String {
     out
 }
 
+/// Whether a word is never part of a person's name ([`ANY_STOP`], a few hundred words).
+fn is_stop(word: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| ANY_STOP.iter().copied().collect()).contains(word)
+}
+
 fn in_set(set: &HashSet<&'static str>, word: &str) -> bool {
     if set.contains(word) {
         return true;
@@ -443,14 +449,17 @@ fn full_name(v: &str) -> bool {
     if first.trim_end_matches('.').len() < 2 || last.len() < 2 {
         return false;
     }
-    if words.iter().flat_map(|w| w.split('-')).any(|w| ANY_STOP.contains(&w.trim_end_matches('.'))) {
+    let first_ok = in_set(first_names(), &first);
+    let last_ok = in_set(surnames(), &last);
+    if !first_ok && !last_ok {
+        return false; // most capitalised pairs end here (`Intel Mac`), before the stop lists
+    }
+    if words.iter().flat_map(|w| w.split('-')).any(|w| is_stop(w.trim_end_matches('.'))) {
         return false;
     }
     if FIRST_STOP.contains(&first.as_str()) || LAST_STOP.contains(&last.as_str()) {
         return false;
     }
-    let first_ok = in_set(first_names(), &first);
-    let last_ok = in_set(surnames(), &last);
     let accented = |original_first: bool| {
         let w = if v.contains(',') {
             if original_first {
@@ -478,7 +487,7 @@ fn labelled_name(v: &str) -> bool {
     if words.len() < 2 || first.len() < 2 || last.len() < 2 {
         return false;
     }
-    if words.iter().flat_map(|w| w.split('-')).any(|w| ANY_STOP.contains(&w)) {
+    if words.iter().flat_map(|w| w.split('-')).any(is_stop) {
         return false;
     }
     if FIRST_STOP.contains(&first.as_str()) || LAST_STOP.contains(&last.as_str()) {
