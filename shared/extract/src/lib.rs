@@ -53,6 +53,11 @@ pub trait SegmentSink {
         hot.clear();
         hot.resize(starts.len(), true);
     }
+    /// Whether values under this context (a column's header) are read as if they had none,
+    /// so that rows of them may be screened as written. By default none is.
+    fn plain_context(&mut self, _context: &[&str]) -> bool {
+        false
+    }
 }
 
 impl<F: FnMut(&Segment<'_>)> SegmentSink for F {

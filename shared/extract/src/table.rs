@@ -1,12 +1,16 @@
 //! CSV, TSV and other delimited text: one segment per cell, located by row and column, with
 //! the column's header as the keyword context for every value under it.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 
-use sluice_finding::{Reason, Status};
+use sluice_finding::Status;
 
 use crate::segment::{Segment, SegmentOrigin};
 use crate::{ExtractError, Extraction, Limits, SegmentSink};
+
+/// Lines read and screened together (see [`SegmentSink::screen_lines`]).
+const BLOCK_BYTES: usize = 256 << 10;
+const BLOCK_LINES: usize = 2048;
 
 pub fn extract<R: Read>(
     reader: R,
@@ -15,33 +19,94 @@ pub fn extract<R: Read>(
     _limits: &Limits,
     sink: &mut dyn SegmentSink,
 ) -> Result<Extraction, ExtractError> {
-    let decoded = crate::decode::utf8_text(reader)?;
-    let mut csv =
-        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(decoded);
-    let mut header: Vec<String> = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    let mut row = 0u64;
-    let mut status = Status::complete();
+    let mut decoded = BufReader::with_capacity(64 << 10, crate::decode::utf8_text(reader)?);
+    let mut parser = Parser::new(delimiter);
+    let mut table = Table { header: Vec::new(), row: 0 };
+    // Whether rows may be screened as written: known once the header is read.
+    let mut screened: Option<bool> = None;
+    let (mut block, mut starts, mut hot) = (Vec::new(), Vec::new(), Vec::new());
+    let mut size = 0u64;
     loop {
-        match csv.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) if e.is_io_error() => {
-                return Err(match e.into_kind() {
-                    csv::ErrorKind::Io(io) => ExtractError::Io(io),
-                    _ => unreachable!("checked is_io_error"),
-                })
-            }
-            Err(_) => {
-                status = Status::partial(Reason::UnableToParseFile);
+        block.clear();
+        starts.clear();
+        while block.len() < BLOCK_BYTES && starts.len() < BLOCK_LINES {
+            let start = block.len();
+            let n = decoded.read_until(b'\n', &mut block)?;
+            if n == 0 {
                 break;
             }
+            size += n as u64;
+            starts.push(start);
+            if screened.is_none() {
+                break; // the header first, one line at a time
+            }
         }
-        row += 1;
+        if starts.is_empty() {
+            break;
+        }
+        if block.last() != Some(&b'\n') {
+            block.push(b'\n'); // the last line of the object: the screen wants each line ended
+        }
+        hot.clear();
+        match (screened, std::str::from_utf8(&block)) {
+            (Some(true), Ok(lines)) => sink.screen_lines(lines, &starts, &mut hot),
+            _ => hot.resize(starts.len(), true),
+        }
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(block.len());
+            let line = &block[start..end];
+            if !hot[i] && parser.at_record_start() && reads_as_written(line, delimiter) {
+                table.row += 1; // one record, holding nothing: counted, not parsed
+                continue;
+            }
+            parser.feed(line, &mut |fields| table.record(fields, sink));
+            if screened.is_none() && table.row > 0 {
+                let plain = table.header.iter().all(|h| h.is_empty() || sink.plain_context(&[h.as_str()]));
+                screened = Some(plain && matches!(delimiter, b',' | b';' | b'\t' | b'|'));
+            }
+        }
+    }
+    parser.finish(&mut |fields| table.record(fields, sink));
+    Ok(Extraction { status: Status::complete(), mime_type, size_classified: size })
+}
+
+/// Whether a row, as written, is one record whose fields are there verbatim between
+/// delimiters (no quotes, no lone carriage return), none of them a hex token of card length
+/// (a token the sink counts to judge its column, see the pipeline's `columns`). A screen of
+/// such a line stands for a screen of its values: the delimiters bound terms and matches as
+/// line breaks do.
+fn reads_as_written(line: &[u8], delimiter: u8) -> bool {
+    let body = line.strip_suffix(b"\n").unwrap_or(line);
+    let body = body.strip_suffix(b"\r").unwrap_or(body);
+    if body.is_empty() || memchr::memchr2(b'"', b'\r', body).is_some() {
+        return false;
+    }
+    !body.split(|&b| b == delimiter).any(|field| field.len() >= 13 && is_hex_token(field))
+}
+
+/// A field of 13 to 19 hex digits with a letter (around it, white space).
+fn is_hex_token(field: &[u8]) -> bool {
+    let token = std::str::from_utf8(field).map_or("", str::trim).as_bytes();
+    (13..=19).contains(&token.len())
+        && token.iter().all(u8::is_ascii_hexdigit)
+        && token.iter().any(u8::is_ascii_alphabetic)
+}
+
+/// What the rows read so far say about the next: the header, and how many came.
+struct Table {
+    header: Vec<String>,
+    row: u64,
+}
+
+impl Table {
+    /// One parsed record: a segment per non-empty cell, with its column's header as context.
+    fn record(&mut self, fields: Fields<'_>, sink: &mut dyn SegmentSink) {
+        self.row += 1;
+        let row = self.row;
         if row == 1 {
-            header = record.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect();
+            self.header = fields.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect();
         }
-        for (i, field) in record.iter().enumerate() {
+        for (i, field) in fields.iter().enumerate() {
             // The stream was decoded to UTF-8 already: checked, not copied (the lossy
             // reader's character walk cost more than the check).
             let text = match std::str::from_utf8(field) {
@@ -51,8 +116,11 @@ pub fn extract<R: Read>(
             if text.trim().is_empty() {
                 continue;
             }
-            let name =
-                if row == 1 { None } else { header.get(i).map(String::as_str).filter(|h| !h.is_empty()) };
+            let name = if row == 1 {
+                None
+            } else {
+                self.header.get(i).map(String::as_str).filter(|h| !h.is_empty())
+            };
             let one;
             let ctx: &[&str] = match name {
                 Some(n) => {
@@ -75,8 +143,89 @@ pub fn extract<R: Read>(
             });
         }
     }
-    let size = csv.position().byte();
-    Ok(Extraction { status, mime_type, size_classified: size })
+}
+
+/// The fields of one record.
+struct Fields<'a> {
+    bytes: &'a [u8],
+    ends: &'a [usize],
+}
+
+impl<'a> Fields<'a> {
+    fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        let bytes = self.bytes;
+        self.ends.iter().scan(0, move |start, &end| {
+            let field = &bytes[*start..end];
+            *start = end;
+            Some(field)
+        })
+    }
+}
+
+/// `csv_core`'s push parser, fed line by line so that lines may be skipped between records.
+struct Parser {
+    core: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    /// Bytes and fields of the record being read.
+    out_len: usize,
+    ends_len: usize,
+}
+
+impl Parser {
+    fn new(delimiter: u8) -> Parser {
+        Parser {
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            out: vec![0; 4096],
+            ends: vec![0; 64],
+            out_len: 0,
+            ends_len: 0,
+        }
+    }
+
+    /// Whether no record is part-way read: a line fed now begins one. (Inside a quoted
+    /// field the line break before it was written out, so a record is part-way read.)
+    fn at_record_start(&self) -> bool {
+        self.out_len == 0 && self.ends_len == 0
+    }
+
+    /// Reads `input` (a line, or nothing for the end of the object), handing over each
+    /// record it completes.
+    fn feed(&mut self, mut input: &[u8], on_record: &mut dyn FnMut(Fields<'_>)) {
+        // `csv_core` reads an empty input as the end of the data: it gets one only at the end.
+        let at_end = input.is_empty();
+        loop {
+            let (result, n_in, n_out, n_ends) =
+                self.core.read_record(input, &mut self.out[self.out_len..], &mut self.ends[self.ends_len..]);
+            input = &input[n_in..];
+            self.out_len += n_out;
+            self.ends_len += n_ends;
+            match result {
+                csv_core::ReadRecordResult::InputEmpty | csv_core::ReadRecordResult::End => return,
+                csv_core::ReadRecordResult::OutputFull => {
+                    let len = self.out.len() * 2;
+                    self.out.resize(len, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    let len = self.ends.len() * 2;
+                    self.ends.resize(len, 0);
+                }
+                csv_core::ReadRecordResult::Record => {
+                    on_record(Fields { bytes: &self.out[..self.out_len], ends: &self.ends[..self.ends_len] });
+                    self.out_len = 0;
+                    self.ends_len = 0;
+                }
+            }
+            if input.is_empty() && !at_end {
+                return;
+            }
+        }
+    }
+
+    /// The end of the object: a record without its line break is read too.
+    fn finish(&mut self, on_record: &mut dyn FnMut(Fields<'_>)) {
+        self.feed(&[], on_record);
+    }
 }
 
 #[cfg(test)]
