@@ -71,6 +71,9 @@ pub(crate) struct Literals {
     anywhere_max_len: usize,
     /// Whether any term literal is an anchor that begins a term.
     has_start_anchors: bool,
+    /// Whether any term literal begins with a digit. Most terms in logs are numbers; when no
+    /// literal begins with one, their starts are not looked at.
+    digit_led: bool,
 }
 
 impl Literals {
@@ -134,6 +137,7 @@ impl Literals {
         };
         Ok(Literals {
             has_start_anchors: term_targets.iter().any(|t| !t.start_anchor_of.is_empty()),
+            digit_led: term_pats.iter().any(|p| p.starts_with(|c: char| c.is_ascii_digit())),
             terms,
             term_targets,
             term_trigrams,
@@ -153,7 +157,7 @@ impl Literals {
     pub fn for_each_term(&self, text: &str, mut f: impl FnMut(LiteralHit<'_>)) {
         if let Some(nfa) = &self.terms {
             let bytes = text.as_bytes();
-            for_each_term_start(text, |i| {
+            for_each_term_start(text, !self.digit_led, |i| {
                 if let Some(t) = trigram(bytes, i) {
                     if self.term_trigrams[t / 64] & (1 << (t % 64)) == 0 {
                         return;
@@ -312,7 +316,7 @@ static CLASS: [u8; 256] = {
 /// ASCII text is classified eight bytes at a time into bit masks (most objects are ASCII);
 /// a 64-byte block with any other byte is decoded character by character.
 #[inline(always)]
-pub(crate) fn for_each_term_start(text: &str, mut f: impl FnMut(usize)) {
+pub(crate) fn for_each_term_start(text: &str, skip_digits: bool, mut f: impl FnMut(usize)) {
     let bytes = text.as_bytes();
     let mut state = TermState::default();
     let mut i = 0;
@@ -327,11 +331,15 @@ pub(crate) fn for_each_term_start(text: &str, mut f: impl FnMut(usize)) {
                 upper |= pack(u) << (8 * k);
                 alnum |= pack(l | u | d) << (8 * k);
             }
+            let letters = lower | upper;
             let prev_alnum = (alnum << 1) | state.prev_alnum as u64;
             let lower1 = (lower << 1) | (state.lower_run >= 1) as u64;
             let lower2 =
                 (lower << 2) | ((state.lower_run >= 2) as u64) | (((state.lower_run >= 1) as u64) << 1);
             let mut starts = (alnum & !prev_alnum) | (upper & lower1 & lower2);
+            if skip_digits {
+                starts &= letters;
+            }
             while starts != 0 {
                 f(i + starts.trailing_zeros() as usize);
                 starts &= starts - 1;
@@ -346,7 +354,11 @@ pub(crate) fn for_each_term_start(text: &str, mut f: impl FnMut(usize)) {
         } else {
             let end = i + block.len();
             while i < end {
-                i += state.step(text, i, &mut f);
+                i += state.step(text, i, &mut |at| {
+                    if !skip_digits || !bytes[at].is_ascii_digit() {
+                        f(at)
+                    }
+                });
             }
         }
     }
@@ -459,7 +471,7 @@ mod tests {
     fn brute_force(lits: &[(String, LiteralTargets)], text: &str) -> Vec<(usize, usize, String, bool)> {
         let lower = text.to_ascii_lowercase();
         let mut starts = Vec::new();
-        for_each_term_start(text, |i| starts.push(i));
+        for_each_term_start(text, false, |i| starts.push(i));
         let mut out = Vec::new();
         for (lit, t) in lits {
             // Every start, overlaps included (`match_indices` would skip them).
@@ -502,7 +514,7 @@ mod tests {
     fn term_starts_follow_is_term() {
         let text = "using sin: customer_ssn customerSsn ssn1 iPhone homePhone ÉtéNom 12ab x-Y";
         let mut starts = Vec::new();
-        for_each_term_start(text, |i| starts.push(i));
+        for_each_term_start(text, false, |i| starts.push(i));
         for (i, c) in text.char_indices() {
             if !c.is_alphanumeric() {
                 continue;
@@ -550,10 +562,29 @@ mod tests {
                     })
                     .collect();
                 let mut fast = Vec::new();
-                for_each_term_start(&text, |p| fast.push(p));
-                assert_eq!(fast, term_starts_scalar(&text), "text: {text:?}");
+                for_each_term_start(&text, false, |p| fast.push(p));
+                let all = term_starts_scalar(&text);
+                assert_eq!(fast, all, "text: {text:?}");
+                fast.clear();
+                for_each_term_start(&text, true, |p| fast.push(p));
+                let letters: Vec<usize> =
+                    all.into_iter().filter(|&p| !text.as_bytes()[p].is_ascii_digit()).collect();
+                assert_eq!(fast, letters, "text: {text:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_literal_that_begins_with_a_digit_is_walked_from_digits() {
+        let lits =
+            Literals::build(vec![literal("3ds", &[1], &[], &[]), literal("ssn", &[2], &[], &[])]).unwrap();
+        let mut found = Vec::new();
+        lits.for_each_term("ref 3ds, 12 ssn", |h| found.push((h.start, h.end)));
+        assert_eq!(found, vec![(4, 7), (12, 15)]);
+        let lits = Literals::build(vec![literal("ssn", &[2], &[], &[])]).unwrap();
+        found.clear();
+        lits.for_each_term("3ds 12 ssn 4ssn", |h| found.push((h.start, h.end)));
+        assert_eq!(found, vec![(7, 10)], "`4ssn` is one term");
     }
 
     #[test]
