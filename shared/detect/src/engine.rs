@@ -74,12 +74,38 @@ pub struct Engine {
     unanchored_reach: Vec<usize>,
     /// Custom identifiers without keywords: user regexes run over the whole text.
     whole_text: Vec<u32>,
+    /// Rules that share a keyword (the phone rules share `mobile`, the passport rules
+    /// `passport`): where a text gives several of them the same windows, one pass of their
+    /// set says which of them match there at all, instead of one pass of each.
+    keyword_groups: Vec<KeywordGroup>,
+    /// Rule index → the groups it belongs to, smallest first.
+    groups_of: Vec<Vec<u32>>,
     /// Rules whose match spans the fields of a record ([`Engine::scan_record`]).
     record_rules: Vec<u32>,
     /// Rule index → indices of the rules it yields to.
     yields: Vec<Vec<u32>>,
     allow: AllowList,
     fingerprint_key: Option<[u8; 32]>,
+}
+
+/// Rules that share a keyword, and their patterns as a set (compiled on first use: most
+/// groups never meet a text that needs them).
+struct KeywordGroup {
+    rules: Vec<u32>,
+    patterns: Vec<String>,
+    set: std::sync::OnceLock<regex::RegexSet>,
+}
+
+impl KeywordGroup {
+    fn set(&self) -> &regex::RegexSet {
+        self.set.get_or_init(|| {
+            regex::RegexSetBuilder::new(&self.patterns)
+                .size_limit(64 << 20)
+                .dfa_size_limit(64 << 20)
+                .build()
+                .expect("each pattern compiles on its own, so their set does")
+        })
+    }
 }
 
 /// Buffers one thread reuses from scan to scan.
@@ -222,6 +248,35 @@ impl Engine {
             }
             Gate::build(&gate_parts).map(Some).map_err(|e| DetectError::Rules(format!("gate pattern: {e}")))
         };
+        let mut shared_keywords: Vec<Vec<u32>> = targets
+            .iter()
+            .map(|t| {
+                let mut rules = t.keyword_of.clone();
+                rules.sort_unstable();
+                rules.dedup();
+                rules
+            })
+            .filter(|rules| rules.len() >= 2)
+            .collect();
+        shared_keywords.sort_unstable();
+        shared_keywords.dedup();
+        let keyword_groups: Vec<KeywordGroup> = shared_keywords
+            .into_iter()
+            .map(|members| KeywordGroup {
+                patterns: members.iter().map(|&r| rules[r as usize].regex.as_str().to_string()).collect(),
+                rules: members,
+                set: std::sync::OnceLock::new(),
+            })
+            .collect();
+        let mut groups_of: Vec<Vec<u32>> = vec![Vec::new(); rules.len()];
+        for (g, group) in keyword_groups.iter().enumerate() {
+            for &r in &group.rules {
+                groups_of[r as usize].push(g as u32);
+            }
+        }
+        for groups in &mut groups_of {
+            groups.sort_by_key(|&g| keyword_groups[g as usize].rules.len());
+        }
         let (literals, gate) = std::thread::scope(|scope| {
             let gate = scope.spawn(build_gate);
             let literals = Literals::build(literals.into_iter().zip(targets).collect());
@@ -244,6 +299,8 @@ impl Engine {
             .collect();
         let record_rules = (0..rules.len() as u32).filter(|&i| rules[i as usize].across_fields).collect();
         Ok(Engine {
+            keyword_groups,
+            groups_of,
             unanchored_reach,
             record_rules,
             rules,
@@ -480,6 +537,8 @@ impl Engine {
         hits.sort_unstable_by_key(|h| (h.rule, h.start, h.end));
         hits.dedup_by_key(|h| (h.rule, h.start, h.end));
 
+        // Each rule's windows around its hits: (rule, windows, keyword hits).
+        let mut around: Vec<(u32, Vec<(usize, usize)>, Vec<(usize, usize)>)> = Vec::new();
         for group in hits.chunk_by(|a, b| a.rule == b.rule) {
             let rule_idx = group[0].rule;
             if context.has(rule_idx) {
@@ -505,9 +564,9 @@ impl Engine {
             if windows.is_empty() {
                 continue;
             }
-            let merged = line_windows(text, windows);
-            self.run_rule(rule_idx, text, &merged, false, kw, out);
+            around.push((rule_idx, line_windows(text, windows), kw.clone()));
         }
+        self.run_around_hits(text, &mut around, out);
         for &rule_idx in &context.rules {
             self.run_rule(rule_idx, text, &[(0, text.len())], true, &[], out);
         }
@@ -531,6 +590,48 @@ impl Engine {
                 );
                 let merged = line_windows(text, windows);
                 self.run_rule(self.unanchored[k], text, &merged, false, &[], out);
+            }
+        }
+    }
+
+    /// Runs each rule over its windows. Rules with the same windows that share a keyword run
+    /// where their group's set says they match, one pass of the set instead of one of each:
+    /// the set searches a window as the rule does (from its start, the text before it seen),
+    /// so a rule it leaves out has no match there.
+    fn run_around_hits(
+        &self,
+        text: &str,
+        around: &mut [(u32, Vec<(usize, usize)>, Vec<(usize, usize)>)],
+        out: &mut Vec<Match>,
+    ) {
+        around.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        for same in around.chunk_by(|a, b| a.1 == b.1) {
+            let group = (same.len() >= 2)
+                .then(|| {
+                    self.groups_of[same[0].0 as usize]
+                        .iter()
+                        .map(|&g| &self.keyword_groups[g as usize])
+                        .find(|g| same.iter().all(|(rule, _, _)| g.rules.binary_search(rule).is_ok()))
+                })
+                .flatten();
+            let Some(group) = group else {
+                for (rule, windows, kw) in same {
+                    self.run_rule(*rule, text, windows, false, kw, out);
+                }
+                continue;
+            };
+            let set = group.set();
+            for &(ws, we) in &same[0].1 {
+                let found = set.matches_at(&text[..we], ws);
+                if !found.matched_any() {
+                    continue;
+                }
+                for (rule, _, kw) in same {
+                    let k = group.rules.binary_search(rule).expect("a member");
+                    if found.matched(k) {
+                        self.run_rule(*rule, text, &[(ws, we)], false, kw, out);
+                    }
+                }
             }
         }
     }
