@@ -88,6 +88,14 @@ pub struct Engine {
     fingerprint_key: Option<[u8; 32]>,
 }
 
+/// Where one rule runs around its hits in one text.
+struct RuleWindows {
+    rule: u32,
+    /// Whole lines around its hits, merged.
+    windows: Vec<(usize, usize)>,
+    keyword_hits: Vec<(usize, usize)>,
+}
+
 /// Rules that share a keyword, and their patterns as a set (compiled on first use: most
 /// groups never meet a text that needs them).
 struct KeywordGroup {
@@ -537,8 +545,7 @@ impl Engine {
         hits.sort_unstable_by_key(|h| (h.rule, h.start, h.end));
         hits.dedup_by_key(|h| (h.rule, h.start, h.end));
 
-        // Each rule's windows around its hits: (rule, windows, keyword hits).
-        let mut around: Vec<(u32, Vec<(usize, usize)>, Vec<(usize, usize)>)> = Vec::new();
+        let mut around: Vec<RuleWindows> = Vec::new();
         for group in hits.chunk_by(|a, b| a.rule == b.rule) {
             let rule_idx = group[0].rule;
             if context.has(rule_idx) {
@@ -564,7 +571,8 @@ impl Engine {
             if windows.is_empty() {
                 continue;
             }
-            around.push((rule_idx, line_windows(text, windows), kw.clone()));
+            let windows = line_windows(text, windows);
+            around.push(RuleWindows { rule: rule_idx, windows, keyword_hits: kw.clone() });
         }
         self.run_around_hits(text, &mut around, out);
         for &rule_idx in &context.rules {
@@ -598,38 +606,29 @@ impl Engine {
     /// where their group's set says they match, one pass of the set instead of one of each:
     /// the set searches a window as the rule does (from its start, the text before it seen),
     /// so a rule it leaves out has no match there.
-    fn run_around_hits(
-        &self,
-        text: &str,
-        around: &mut [(u32, Vec<(usize, usize)>, Vec<(usize, usize)>)],
-        out: &mut Vec<Match>,
-    ) {
-        around.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-        for same in around.chunk_by(|a, b| a.1 == b.1) {
-            let group = (same.len() >= 2)
-                .then(|| {
-                    self.groups_of[same[0].0 as usize]
-                        .iter()
-                        .map(|&g| &self.keyword_groups[g as usize])
-                        .find(|g| same.iter().all(|(rule, _, _)| g.rules.binary_search(rule).is_ok()))
-                })
-                .flatten();
-            let Some(group) = group else {
-                for (rule, windows, kw) in same {
-                    self.run_rule(*rule, text, windows, false, kw, out);
+    fn run_around_hits(&self, text: &str, around: &mut [RuleWindows], out: &mut Vec<Match>) {
+        around.sort_unstable_by(|a, b| a.windows.cmp(&b.windows).then(a.rule.cmp(&b.rule)));
+        for same in around.chunk_by(|a, b| a.windows == b.windows) {
+            // The smallest group that holds every one of them.
+            let holds_all = |g: &&KeywordGroup| same.iter().all(|r| g.rules.binary_search(&r.rule).is_ok());
+            let groups = self.groups_of[same[0].rule as usize].iter();
+            let group = groups.map(|&g| &self.keyword_groups[g as usize]).find(holds_all);
+            let Some(group) = group.filter(|_| same.len() >= 2) else {
+                for r in same {
+                    self.run_rule(r.rule, text, &r.windows, false, &r.keyword_hits, out);
                 }
                 continue;
             };
             let set = group.set();
-            for &(ws, we) in &same[0].1 {
+            for &(ws, we) in &same[0].windows {
                 let found = set.matches_at(&text[..we], ws);
                 if !found.matched_any() {
                     continue;
                 }
-                for (rule, _, kw) in same {
-                    let k = group.rules.binary_search(rule).expect("a member");
+                for r in same {
+                    let k = group.rules.binary_search(&r.rule).expect("a member");
                     if found.matched(k) {
-                        self.run_rule(*rule, text, &[(ws, we)], false, kw, out);
+                        self.run_rule(r.rule, text, &[(ws, we)], false, &r.keyword_hits, out);
                     }
                 }
             }
