@@ -62,6 +62,7 @@ pub fn extract<R: Read>(
             parser.feed(line, &mut |fields| table.record(fields, sink));
             if screened.is_none() && table.row > 0 {
                 let plain = table.header.iter().all(|h| h.is_empty() || sink.plain_context(&[h.as_str()]));
+                // Only delimiters that bound terms and matches as a line break does.
                 screened = Some(plain && matches!(delimiter, b',' | b';' | b'\t' | b'|'));
             }
         }
