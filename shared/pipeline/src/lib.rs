@@ -621,6 +621,16 @@ mod tests {
         assert_eq!(found(&whole), alone);
     }
 
+    /// A deterministic generator (xorshift) of numbers below `n`, so that a failure reproduces.
+    fn below(mut state: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        }
+    }
+
     /// JSON Lines are screened line by line as written and only the lines the screen keeps
     /// are parsed: the result must be the one every line parsed gives, whatever the values
     /// (every rule's examples and counter-examples, under plain keys, under their context's
@@ -640,13 +650,7 @@ mod tests {
                 texts.push((ex.text().to_string(), context));
             }
         }
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |n: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % n as u64) as usize
-        };
+        let mut next = below(0x2545_f491_4f6c_dd1d);
         let quoted = |t: &str| serde_json::to_string(t).unwrap();
         let mut lines = Vec::new();
         for i in 0..6000usize {
@@ -719,13 +723,7 @@ mod tests {
         for spec in sluice_detect::builtin_specs().unwrap() {
             texts.extend(spec.examples.iter().chain(&spec.negative_examples).map(|ex| ex.text().to_string()));
         }
-        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |n: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % n as u64) as usize
-        };
+        let mut next = below(0x9e37_79b9_7f4a_7c15);
         for delimiter in [b',', b';', b'\t', b'|'] {
             for header in [["id", "created_at", "note", "tok"], ["id", "created_at", "ssn", "tok"]] {
                 let mut w = csv::WriterBuilder::new().delimiter(delimiter).from_writer(Vec::new());
