@@ -179,6 +179,7 @@ impl CustomIdentifierSpec {
             max_len: MAX_REGEX.max(distance),
             multiline: false,
             across_fields: false,
+            skip_hex_token_columns: false,
             recommended: false,
             enabled_by_default: true,
             custom: Some(CustomTerms {

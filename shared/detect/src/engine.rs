@@ -351,6 +351,12 @@ impl Engine {
         self.rules[rule as usize].category
     }
 
+    /// Whether a match of this rule that is a whole structured value gives way to a column of
+    /// hex tokens ([`CompiledRule::skip_hex_token_columns`]).
+    pub fn skips_hex_token_columns(&self, rule: u32) -> bool {
+        self.rules[rule as usize].skip_hex_token_columns
+    }
+
     pub fn severity_rule(&self, rule: u32) -> &SeverityRule {
         &self.rules[rule as usize].severity
     }

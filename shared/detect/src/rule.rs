@@ -110,6 +110,12 @@ pub struct RuleSpec {
     /// runs over a structured record's fields written out as one line (`Engine::scan_record`).
     #[serde(default)]
     pub across_fields: bool,
+    /// A match that is a whole value of a structured column (CSV/Excel column, JSON path)
+    /// whose values are mostly hex tokens of its length is one of those tokens, not this
+    /// identifier (a digits-only hash that passes the Luhn check is no card number). The
+    /// pipeline decides once the object is read.
+    #[serde(default)]
+    pub skip_hex_token_columns: bool,
     /// In Macie's RECOMMENDED set (macie.md §1.6).
     #[serde(default)]
     pub recommended: bool,
@@ -178,6 +184,7 @@ pub struct CompiledRule {
     pub max_len: usize,
     pub multiline: bool,
     pub across_fields: bool,
+    pub skip_hex_token_columns: bool,
     pub recommended: bool,
     pub enabled_by_default: bool,
     pub(crate) custom: Option<CustomTerms>,
@@ -257,6 +264,7 @@ impl CompiledRule {
             max_len: spec.max_len,
             multiline: spec.multiline,
             across_fields: spec.across_fields,
+            skip_hex_token_columns: spec.skip_hex_token_columns,
             recommended: spec.recommended,
             enabled_by_default: spec.enabled_by_default,
             custom: None,

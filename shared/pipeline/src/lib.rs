@@ -147,8 +147,6 @@ struct EngineSink<'e> {
     screen_raw_lines: bool,
 }
 
-/// The card rule that needs no keyword: the one a column of hex tokens misleads.
-const CARD_WITHOUT_KEYWORD: &str = "CREDIT_CARD_NUMBER_(NO_KEYWORD)";
 /// Card numbers held back per object; past this they count at once.
 const MAX_PENDING_CARDS: usize = 10_000;
 
@@ -346,7 +344,7 @@ impl EngineSink<'_> {
         for (m, loc) in matches.iter().zip(locations) {
             let value = &segment.text[m.start..m.end];
             if let Some(column) = column {
-                if value == whole_value && engine.info(m.rule).id == CARD_WITHOUT_KEYWORD {
+                if value == whole_value && engine.skips_hex_token_columns(m.rule) {
                     self.pending_cards.push((column, value.len(), m.rule, loc, member.clone()));
                     continue;
                 }
