@@ -154,15 +154,8 @@ fn reads_as_written(line: &[u8]) -> bool {
         }
         let Some(open) = open else { return true };
         let Some(close) = quotes.next() else { return true };
-        let inside = &line[open + 1..close];
-        if inside.len() >= 13 {
-            let token = std::str::from_utf8(inside).map_or("", str::trim).as_bytes();
-            if (13..=19).contains(&token.len())
-                && token.iter().all(u8::is_ascii_hexdigit)
-                && token.iter().any(u8::is_ascii_alphabetic)
-            {
-                return false;
-            }
+        if close - open > 13 && crate::is_hex_token(&line[open + 1..close]) {
+            return false;
         }
         outside_from = close + 1;
     }
@@ -518,6 +511,82 @@ fn truncate_path(path: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line check, written plainly: string by string.
+    fn reads_as_written_plainly(line: &[u8]) -> bool {
+        if line.starts_with(b"\xEF\xBB\xBF") || line.contains(&b'\\') {
+            return false;
+        }
+        let parts: Vec<&[u8]> = line.split(|&b| b == b'"').collect();
+        let mut outside = true;
+        let mut prev_digit = false;
+        for (i, &part) in parts.iter().enumerate() {
+            // A string never closed is no value (the line is not JSON, and is read as text).
+            let unclosed = i + 1 == parts.len() && !outside;
+            if outside {
+                for &b in part {
+                    if prev_digit && (b == b'e' || b == b'E') {
+                        return false;
+                    }
+                    prev_digit = b.is_ascii_digit();
+                }
+            } else if !unclosed && part.len() >= 13 && crate::is_hex_token(part) {
+                return false;
+            }
+            if !outside {
+                prev_digit = false;
+            }
+            outside = !outside;
+            if !outside {
+                prev_digit = false;
+            }
+        }
+        true
+    }
+
+    #[test]
+    fn the_line_check_agrees_with_a_plain_one() {
+        let pieces: [&[u8]; 14] = [
+            b"\"",
+            b"1",
+            b"e",
+            b"E",
+            b"5",
+            b"x",
+            b" ",
+            b"fb34a72017af4780",
+            b"4442378565927686",
+            b"\\",
+            b"\xc3\xa9",
+            b":",
+            b"{",
+            b"ab",
+        ];
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            let mut line = Vec::new();
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let n = (rng % 90) as usize;
+            for _ in 0..n {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                let piece = pieces[(rng % pieces.len() as u64) as usize];
+                if piece == b"\\" && !rng.is_multiple_of(7) {
+                    continue; // escapes are rare, or nearly every line would have one
+                }
+                line.extend_from_slice(piece);
+            }
+            assert_eq!(
+                reads_as_written(&line),
+                reads_as_written_plainly(&line),
+                "{:?}",
+                String::from_utf8_lossy(&line)
+            );
+        }
+    }
     use sluice_finding::{Location, Record};
 
     fn collect(

@@ -66,6 +66,15 @@ impl<F: FnMut(&Segment<'_>)> SegmentSink for F {
     }
 }
 
+/// A value of 13 to 19 hex digits with a letter (around it, white space): the tokens the
+/// pipeline counts to tell a column of hex tokens. A line holding one is always parsed.
+pub(crate) fn is_hex_token(value: &[u8]) -> bool {
+    let token = std::str::from_utf8(value).map_or("", str::trim).as_bytes();
+    (13..=19).contains(&token.len())
+        && token.iter().all(u8::is_ascii_hexdigit)
+        && token.iter().any(u8::is_ascii_alphabetic)
+}
+
 /// Limits against hostile or oversized objects. Streamed formats have no size limit: their
 /// memory is bounded by the chunk size whatever the object's size.
 #[derive(Debug, Clone)]

@@ -82,15 +82,7 @@ fn reads_as_written(line: &[u8], delimiter: u8) -> bool {
     if body.is_empty() || memchr::memchr2(b'"', b'\r', body).is_some() {
         return false;
     }
-    !body.split(|&b| b == delimiter).any(|field| field.len() >= 13 && is_hex_token(field))
-}
-
-/// A field of 13 to 19 hex digits with a letter (around it, white space).
-fn is_hex_token(field: &[u8]) -> bool {
-    let token = std::str::from_utf8(field).map_or("", str::trim).as_bytes();
-    (13..=19).contains(&token.len())
-        && token.iter().all(u8::is_ascii_hexdigit)
-        && token.iter().any(u8::is_ascii_alphabetic)
+    !body.split(|&b| b == delimiter).any(|field| field.len() >= 13 && crate::is_hex_token(field))
 }
 
 /// What the rows read so far say about the next: the header, and how many came.
