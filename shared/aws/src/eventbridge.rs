@@ -11,7 +11,7 @@ use sluice_pipeline::ports::PortError;
 
 use crate::entry::{Entry, MAX_ENTRY_BYTES};
 use crate::errors::port_error;
-use crate::publisher::{plan_chunks, RetryPolicy};
+use crate::publisher::{plan_chunks, send_with_retries, CallOutcome, RetryPolicy};
 
 /// `PutEventsRequestEntryList` holds 1..10 entries.
 pub const MAX_ENTRIES_PER_CALL: usize = 10;
@@ -90,52 +90,32 @@ impl EventBridgeSink {
     }
 
     async fn put_call(&self, entries: &[Entry], results: &mut [Result<(), PortError>]) {
-        let mut pending: Vec<usize> = (0..entries.len()).collect();
-        let mut last_error = String::new();
-        for attempt in 0..self.retry.max_attempts.max(1) {
-            if attempt > 0 {
-                tokio::time::sleep(self.retry.delay(attempt)).await;
-            }
+        send_with_retries(&self.retry, results, async |pending: &[usize]| {
             let request: Vec<PutEventsRequestEntry> =
                 pending.iter().map(|&i| self.request_entry(&entries[i])).collect();
-            match self.client.put_events().set_entries(Some(request)).send().await {
-                Ok(out) => {
-                    let codes: Vec<Option<&str>> = out.entries().iter().map(|e| e.error_code()).collect();
-                    let t = triage(pending.len(), &codes);
-                    for (pos, code) in &t.failed {
-                        let i = pending[*pos];
-                        results[i] = Err(PortError::Permanent(format!(
-                            "EventBridge: PutEvents rejected the entry of finding {}: {code}",
-                            entries[i].finding_id
-                        )));
-                    }
-                    if let Some(&pos) = t.resend.first() {
-                        last_error = format!(
-                            "EventBridge: PutEvents entry failed: {}",
-                            codes.get(pos).copied().flatten().unwrap_or("not in the response")
-                        );
-                    }
-                    pending = t.resend.iter().map(|&pos| pending[pos]).collect();
-                }
-                Err(e) => {
-                    // The SDK's own retry has already retried throttling and 5xx with backoff.
-                    let error = port_error("EventBridge: PutEvents", &e);
-                    for &i in &pending {
-                        results[i] = Err(error.clone());
-                    }
-                    return;
-                }
-            }
-            if pending.is_empty() {
-                return;
-            }
-        }
-        for &i in &pending {
-            results[i] = Err(PortError::Retryable(format!(
-                "{last_error} (after {} attempts)",
-                self.retry.max_attempts.max(1)
-            )));
-        }
+            let out = self
+                .client
+                .put_events()
+                .set_entries(Some(request))
+                .send()
+                .await
+                .map_err(|e| port_error("EventBridge: PutEvents", &e))?;
+            let codes: Vec<Option<&str>> = out.entries().iter().map(|e| e.error_code()).collect();
+            let t = triage(pending.len(), &codes);
+            let refused = t.failed.iter().map(|&(pos, ref code)| {
+                let why = format!(
+                    "EventBridge: PutEvents rejected the entry of finding {}: {code}",
+                    entries[pending[pos]].finding_id
+                );
+                (pos, why)
+            });
+            let resend_why = t.resend.first().map(|&pos| {
+                let code = codes.get(pos).copied().flatten().unwrap_or("not in the response");
+                format!("EventBridge: PutEvents entry failed: {code}")
+            });
+            Ok(CallOutcome { refused: refused.collect(), resend: t.resend, resend_why })
+        })
+        .await;
     }
 }
 

@@ -184,6 +184,58 @@ pub fn plan_chunks(
 // ---------------------------------------------------------------------------------------------
 // Retries
 
+/// What one call of a batch API said of the entries it was sent, by their position in it.
+pub(crate) struct CallOutcome {
+    /// Entries refused for good, with why.
+    pub refused: Vec<(usize, String)>,
+    /// Entries to send again (throttled, or an internal failure).
+    pub resend: Vec<usize>,
+    /// Why the first of those failed.
+    pub resend_why: Option<String>,
+}
+
+/// Sends the entries of one batch through `call` (given the positions, in the batch, of the
+/// entries to send) until each is accepted, refused or out of attempts, with the policy's
+/// pauses between attempts. An error of the call itself is final for every entry it carried:
+/// the SDK's own retry has already retried throttling and 5xx with backoff.
+pub(crate) async fn send_with_retries(
+    retry: &RetryPolicy,
+    results: &mut [Result<(), PortError>],
+    mut call: impl AsyncFnMut(&[usize]) -> Result<CallOutcome, PortError>,
+) {
+    let mut pending: Vec<usize> = (0..results.len()).collect();
+    let mut last_error = String::new();
+    for attempt in 0..retry.max_attempts.max(1) {
+        if attempt > 0 {
+            tokio::time::sleep(retry.delay(attempt)).await;
+        }
+        match call(&pending).await {
+            Ok(out) => {
+                for (pos, why) in out.refused {
+                    results[pending[pos]] = Err(PortError::Permanent(why));
+                }
+                if let Some(why) = out.resend_why {
+                    last_error = why;
+                }
+                pending = out.resend.iter().map(|&pos| pending[pos]).collect();
+            }
+            Err(error) => {
+                for &i in &pending {
+                    results[i] = Err(error.clone());
+                }
+                return;
+            }
+        }
+        if pending.is_empty() {
+            return;
+        }
+    }
+    for &i in &pending {
+        results[i] =
+            Err(PortError::Retryable(format!("{last_error} (after {} attempts)", retry.max_attempts.max(1))));
+    }
+}
+
 /// Exponential backoff with jitter between attempts of one call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {

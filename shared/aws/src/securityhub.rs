@@ -14,7 +14,7 @@ use sluice_pipeline::ports::PortError;
 
 use crate::asff::Finding;
 use crate::errors::port_error;
-use crate::publisher::{plan_chunks, RetryPolicy};
+use crate::publisher::{plan_chunks, send_with_retries, CallOutcome, RetryPolicy};
 use crate::sdk_error::is_transient as is_retryable;
 
 /// At most 100 findings per call (the model's `BatchImportFindingsRequestFindingList`).
@@ -105,55 +105,31 @@ impl SecurityHubSink {
     }
 
     async fn import_batch(&self, findings: &[Finding], results: &mut [Result<(), PortError>]) {
-        let mut pending: Vec<usize> = (0..findings.len()).collect();
-        let mut last_error = String::new();
-        for attempt in 0..self.retry.max_attempts.max(1) {
-            if attempt > 0 {
-                tokio::time::sleep(self.retry.delay(attempt)).await;
-            }
+        send_with_retries(&self.retry, results, async |pending: &[usize]| {
             let request: Vec<_> = pending.iter().map(|&i| findings[i].to_sdk()).collect();
-            let call = self.client.batch_import_findings().set_findings(Some(request)).send().await;
-            match call {
-                Ok(out) => {
-                    let failures: Vec<FailedFinding> = out
-                        .failed_findings()
-                        .iter()
-                        .map(|f| FailedFinding {
-                            id: f.id().unwrap_or_default().to_string(),
-                            code: f.error_code().unwrap_or("unknown").to_string(),
-                            message: f.error_message().unwrap_or_default().to_string(),
-                        })
-                        .collect();
-                    let ids: Vec<&str> = pending.iter().map(|&i| findings[i].id.as_str()).collect();
-                    let t = triage(&ids, &failures);
-                    for (pos, why) in t.failed {
-                        results[pending[pos]] = Err(PortError::Permanent(why));
-                    }
-                    if let Some(f) = failures.iter().find(|f| t.resend.iter().any(|&p| ids[p] == f.id)) {
-                        last_error = failure_text(f);
-                    }
-                    pending = t.resend.iter().map(|&pos| pending[pos]).collect();
-                }
-                Err(e) => {
-                    // The SDK's own retry has already retried throttling and 5xx with backoff:
-                    // what comes out is final for this invocation.
-                    let error = port_error("Security Hub: BatchImportFindings", &e);
-                    for &i in &pending {
-                        results[i] = Err(error.clone());
-                    }
-                    return;
-                }
-            }
-            if pending.is_empty() {
-                return;
-            }
-        }
-        for &i in &pending {
-            results[i] = Err(PortError::Retryable(format!(
-                "{last_error} (after {} attempts)",
-                self.retry.max_attempts.max(1)
-            )));
-        }
+            let out = self
+                .client
+                .batch_import_findings()
+                .set_findings(Some(request))
+                .send()
+                .await
+                .map_err(|e| port_error("Security Hub: BatchImportFindings", &e))?;
+            let failures: Vec<FailedFinding> = out
+                .failed_findings()
+                .iter()
+                .map(|f| FailedFinding {
+                    id: f.id().unwrap_or_default().to_string(),
+                    code: f.error_code().unwrap_or("unknown").to_string(),
+                    message: f.error_message().unwrap_or_default().to_string(),
+                })
+                .collect();
+            let ids: Vec<&str> = pending.iter().map(|&i| findings[i].id.as_str()).collect();
+            let t = triage(&ids, &failures);
+            let resend_why =
+                failures.iter().find(|f| t.resend.iter().any(|&p| ids[p] == f.id)).map(failure_text);
+            Ok(CallOutcome { refused: t.failed, resend: t.resend, resend_why })
+        })
+        .await;
     }
 }
 
