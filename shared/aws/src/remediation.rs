@@ -134,6 +134,17 @@ where
     describe(&format!("{operation} {on}"), error)
 }
 
+/// What a call answers when its target is not there: `absent` if the failure says so (one of
+/// these error codes, or for a response without a body one of these statuses), the failure
+/// otherwise.
+fn absent_or<T>(absent: T, codes: &[&str], statuses: &[u16], failure: SdkFailure) -> TargetResult<T> {
+    if failure.is_absent(codes, statuses) {
+        Ok(absent)
+    } else {
+        Err(target_error(failure))
+    }
+}
+
 /// Error codes (and, for HEAD, which has no body, statuses) that mean the object or the
 /// version is not there. A delete marker answers 405 to a request naming its version.
 const OBJECT_ABSENT_CODES: &[&str] = &["NoSuchKey", "NoSuchVersion", "NotFound", "MethodNotAllowed"];
@@ -174,14 +185,12 @@ impl S3RemediationTarget {
             .await;
         match result {
             Ok(out) => Ok(Some(out)),
-            Err(e) => {
-                let f = failure("HeadObject", &label(object), &e);
-                if f.is_absent(OBJECT_ABSENT_CODES, OBJECT_ABSENT_STATUSES) {
-                    Ok(None)
-                } else {
-                    Err(target_error(f))
-                }
-            }
+            Err(e) => absent_or(
+                None,
+                OBJECT_ABSENT_CODES,
+                OBJECT_ABSENT_STATUSES,
+                failure("HeadObject", &label(object), &e),
+            ),
         }
     }
 
@@ -196,14 +205,12 @@ impl S3RemediationTarget {
             .await;
         match result {
             Ok(out) => Ok(Some(out.tag_set().iter().map(|t| Tag::new(t.key(), t.value())).collect())),
-            Err(e) => {
-                let f = failure("GetObjectTagging", &label(object), &e);
-                if f.is_absent(OBJECT_ABSENT_CODES, OBJECT_ABSENT_STATUSES) {
-                    Ok(None)
-                } else {
-                    Err(target_error(f))
-                }
-            }
+            Err(e) => absent_or(
+                None,
+                OBJECT_ABSENT_CODES,
+                OBJECT_ABSENT_STATUSES,
+                failure("GetObjectTagging", &label(object), &e),
+            ),
         }
     }
 
@@ -364,14 +371,12 @@ impl RemediationTarget for S3RemediationTarget {
         self.runtime.block_on(async {
             match self.client.get_bucket_tagging().bucket(bucket).send().await {
                 Ok(out) => Ok(out.tag_set().iter().map(|t| Tag::new(t.key(), t.value())).collect()),
-                Err(e) => {
-                    let f = failure("GetBucketTagging", &format!("s3://{bucket}"), &e);
-                    if f.is_absent(&["NoSuchTagSet"], &[]) {
-                        Ok(Vec::new())
-                    } else {
-                        Err(target_error(f))
-                    }
-                }
+                Err(e) => absent_or(
+                    Vec::new(),
+                    &["NoSuchTagSet"],
+                    &[],
+                    failure("GetBucketTagging", &format!("s3://{bucket}"), &e),
+                ),
             }
         })
     }
@@ -385,14 +390,12 @@ impl RemediationTarget for S3RemediationTarget {
                     block_public_policy: c.block_public_policy().unwrap_or(false),
                     restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
                 })),
-                Err(e) => {
-                    let f = failure("GetPublicAccessBlock", &format!("s3://{bucket}"), &e);
-                    if f.is_absent(&["NoSuchPublicAccessBlockConfiguration"], &[]) {
-                        Ok(None)
-                    } else {
-                        Err(target_error(f))
-                    }
-                }
+                Err(e) => absent_or(
+                    None,
+                    &["NoSuchPublicAccessBlockConfiguration"],
+                    &[],
+                    failure("GetPublicAccessBlock", &format!("s3://{bucket}"), &e),
+                ),
             }
         })
     }
@@ -412,14 +415,12 @@ impl RemediationTarget for S3RemediationTarget {
                         })
                     }))
                 }
-                Err(e) => {
-                    let f = failure("GetBucketEncryption", &format!("s3://{bucket}"), &e);
-                    if f.is_absent(&["ServerSideEncryptionConfigurationNotFoundError"], &[]) {
-                        Ok(None)
-                    } else {
-                        Err(target_error(f))
-                    }
-                }
+                Err(e) => absent_or(
+                    None,
+                    &["ServerSideEncryptionConfigurationNotFoundError"],
+                    &[],
+                    failure("GetBucketEncryption", &format!("s3://{bucket}"), &e),
+                ),
             }
         })
     }
@@ -463,13 +464,13 @@ impl RemediationTarget for S3RemediationTarget {
                     }))
                 }
                 Err(e) => {
-                    let f = failure("GetObjectAcl", &label(object), &e);
                     // An object that is gone grants nothing to anyone.
-                    if f.is_absent(OBJECT_ABSENT_CODES, OBJECT_ABSENT_STATUSES) {
-                        Ok(true)
-                    } else {
-                        Err(target_error(f))
-                    }
+                    absent_or(
+                        true,
+                        OBJECT_ABSENT_CODES,
+                        OBJECT_ABSENT_STATUSES,
+                        failure("GetObjectAcl", &label(object), &e),
+                    )
                 }
             }
         })
@@ -595,13 +596,8 @@ impl RemediationTarget for S3RemediationTarget {
             match result {
                 Ok(_) => Ok(()),
                 Err(e) => {
-                    let f = failure("DeleteObject", &label(object), &e);
                     // Already gone is what was asked.
-                    if f.is_absent(OBJECT_ABSENT_CODES, &[404]) {
-                        Ok(())
-                    } else {
-                        Err(target_error(f))
-                    }
+                    absent_or((), OBJECT_ABSENT_CODES, &[404], failure("DeleteObject", &label(object), &e))
                 }
             }
         })
