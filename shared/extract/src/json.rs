@@ -2,11 +2,12 @@
 //! JSON path, with every element of the path as keyword context.
 
 use std::borrow::Cow;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 
 use serde_json::Value;
 use sluice_finding::{Reason, Status};
 
+use crate::line_block::{LineBlock, BLOCK_LINES};
 use crate::segment::{Segment, SegmentOrigin};
 use crate::{ExtractError, Extraction, Limits, SegmentSink};
 
@@ -41,70 +42,37 @@ pub fn extract_document<R: Read>(
     }
 }
 
-/// Lines read and screened together: enough to spread the screen's cost per call, few
-/// enough to stay in cache.
-const BLOCK_BYTES: usize = 256 << 10;
-const BLOCK_LINES: usize = 2048;
-
 pub fn extract_lines<R: Read>(
     reader: R,
     limits: &Limits,
     sink: &mut dyn SegmentSink,
 ) -> Result<Extraction, ExtractError> {
     let mut reader = BufReader::new(reader);
-    let mut block: Vec<u8> = Vec::new();
-    let mut starts: Vec<usize> = Vec::new();
-    let mut hot: Vec<bool> = Vec::new();
+    let mut block = LineBlock::default();
     let mut index = 0u64;
     let mut size = 0u64;
     let mut status = Status::complete();
     loop {
-        block.clear();
-        starts.clear();
-        let (mut at_end, mut too_long) = (false, false);
-        while block.len() < BLOCK_BYTES && starts.len() < BLOCK_LINES {
-            let start = block.len();
-            let n = (&mut reader).take(limits.max_document_bytes + 1).read_until(b'\n', &mut block)?;
-            if n == 0 {
-                at_end = true;
-                break;
-            }
-            size += n as u64;
-            if n as u64 > limits.max_document_bytes {
-                block.truncate(start);
-                too_long = true;
-                break;
-            }
-            starts.push(start);
-        }
-        if block.last().is_some_and(|&b| b != b'\n') {
-            block.push(b'\n'); // the last line of the object: the screen wants each line ended
-        }
-        match std::str::from_utf8(&block) {
-            Ok(lines) => sink.screen_lines(lines, &starts, &mut hot),
-            Err(_) => {
-                hot.clear();
-                hot.resize(starts.len(), true);
-            }
-        }
-        for (i, &start) in starts.iter().enumerate() {
-            let end = starts.get(i + 1).copied().unwrap_or(block.len());
-            let trimmed = block[start..end].trim_ascii();
+        let filled = block.fill(&mut reader, BLOCK_LINES, limits.max_document_bytes)?;
+        size += filled.read;
+        block.screen(sink, true);
+        for i in 0..block.len() {
+            let trimmed = block.line(i).trim_ascii();
             if !trimmed.is_empty() {
                 if too_deep(trimmed, limits.max_json_depth) {
                     // Too deep to parse safely: this record is skipped, the others are read.
                     status = Status::partial(Reason::JsonNestingLevelOverLimit);
-                } else if hot[i] || !reads_as_written(trimmed) {
+                } else if block.hot(i) || !reads_as_written(trimmed) {
                     read_line(trimmed, index, sink);
                 }
             }
             index += 1;
         }
-        if too_long {
+        if filled.too_long {
             status = Status::partial(Reason::FileExceedsSizeLimit);
             break;
         }
-        if at_end {
+        if filled.at_end {
             break;
         }
     }

@@ -10,6 +10,7 @@ mod decode;
 mod email;
 mod embedded;
 mod json;
+mod line_block;
 mod markup;
 mod office;
 mod pdf;

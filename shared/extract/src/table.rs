@@ -1,16 +1,13 @@
 //! CSV, TSV and other delimited text: one segment per cell, located by row and column, with
 //! the column's header as the keyword context for every value under it.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 
 use sluice_finding::Status;
 
+use crate::line_block::{LineBlock, BLOCK_LINES};
 use crate::segment::{Segment, SegmentOrigin};
 use crate::{ExtractError, Extraction, Limits, SegmentSink};
-
-/// Lines read and screened together (see [`SegmentSink::screen_lines`]).
-const BLOCK_BYTES: usize = 256 << 10;
-const BLOCK_LINES: usize = 2048;
 
 pub fn extract<R: Read>(
     reader: R,
@@ -24,38 +21,20 @@ pub fn extract<R: Read>(
     let mut table = Table { header: Vec::new(), row: 0 };
     // Whether rows may be screened as written: known once the header is read.
     let mut screened: Option<bool> = None;
-    let (mut block, mut starts, mut hot) = (Vec::new(), Vec::new(), Vec::new());
+    let mut block = LineBlock::default();
     let mut size = 0u64;
     loop {
-        block.clear();
-        starts.clear();
-        while block.len() < BLOCK_BYTES && starts.len() < BLOCK_LINES {
-            let start = block.len();
-            let n = decoded.read_until(b'\n', &mut block)?;
-            if n == 0 {
-                break;
-            }
-            size += n as u64;
-            starts.push(start);
-            if screened.is_none() {
-                break; // the header first, one line at a time
-            }
-        }
-        if starts.is_empty() {
+        // The header first, one line at a time.
+        let max_lines = if screened.is_some() { BLOCK_LINES } else { 1 };
+        let filled = block.fill(&mut decoded, max_lines, u64::MAX)?;
+        size += filled.read;
+        if block.len() == 0 {
             break;
         }
-        if block.last() != Some(&b'\n') {
-            block.push(b'\n'); // the last line of the object: the screen wants each line ended
-        }
-        hot.clear();
-        match (screened, std::str::from_utf8(&block)) {
-            (Some(true), Ok(lines)) => sink.screen_lines(lines, &starts, &mut hot),
-            _ => hot.resize(starts.len(), true),
-        }
-        for (i, &start) in starts.iter().enumerate() {
-            let end = starts.get(i + 1).copied().unwrap_or(block.len());
-            let line = &block[start..end];
-            if !hot[i] && parser.at_record_start() && reads_as_written(line, delimiter) {
+        block.screen(sink, screened == Some(true));
+        for i in 0..block.len() {
+            let line = block.line(i);
+            if !block.hot(i) && parser.at_record_start() && reads_as_written(line, delimiter) {
                 table.row += 1; // one record, holding nothing: counted, not parsed
                 continue;
             }

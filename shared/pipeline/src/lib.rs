@@ -193,13 +193,14 @@ impl SegmentSink for EngineSink<'_> {
         self.engine.has_record_rules()
     }
 
-    /// The lines' values are there verbatim, keys and all (the extractor asks only then), so
-    /// what the screen finds cold in a line is cold in each value and key path it holds: no
-    /// keyword of any key, no anchor, no gate match.
+    /// A context that gives no identifier its keyword.
     fn plain_context(&mut self, context: &[&str]) -> bool {
         self.engine.context(context).is_empty()
     }
 
+    /// The lines' values are there verbatim, keys and all (the extractor asks only then), so
+    /// what the screen finds cold in a line is cold in each value and key path it holds: no
+    /// keyword of any key, no anchor, no gate match.
     fn screen_lines(&mut self, lines: &str, starts: &[usize], hot: &mut Vec<bool>) {
         if self.screen_raw_lines {
             self.engine.screen(lines, starts, hot);
