@@ -9,7 +9,8 @@
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
 
-use regex_automata::hybrid::dfa::{Cache, OverlappingState, DFA};
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::hybrid::LazyStateID;
 use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
 use regex_automata::{Input, MatchKind};
@@ -27,14 +28,39 @@ pub(crate) struct Gate {
 #[derive(Debug)]
 pub(crate) struct GaveUp;
 
+/// Why a walk stopped early.
+enum Stop {
+    GaveUp,
+    /// No pattern can match any more (never, with an unanchored start; handled all the same).
+    Dead,
+    /// The cache dropped its built states to make room: state IDs held from before are void.
+    Cleared,
+}
+
+/// Texts this long are walked from several offsets at once.
+const TWO_WALKS_FROM: usize = 16 << 10;
+
+/// How many walks go at once over a long text ([`Gate::walks`]).
+const WALKS: usize = 8;
+
+/// How far past the next walk's start a walk looks for that walk's state before walking on
+/// alone, and how often it looks.
+const SYNC_WITHIN: usize = 4 << 10;
+const MARK_EVERY: usize = 64;
+
 impl Gate {
     pub fn build(patterns: &[String]) -> Result<Gate, String> {
+        Gate::build_with_cache(patterns, 64 << 20)
+    }
+
+    fn build_with_cache(patterns: &[String], cache_capacity: usize) -> Result<Gate, String> {
         let dfa = DFA::builder()
             .configure(
                 DFA::config()
                     // Every pattern's every end, not the leftmost match's.
                     .match_kind(MatchKind::All)
-                    .cache_capacity(64 << 20)
+                    .cache_capacity(cache_capacity)
+                    .skip_cache_capacity_check(true)
                     .unicode_word_boundary(true),
             )
             .thompson(
@@ -52,17 +78,268 @@ impl Gate {
 
     /// Calls `f(pattern, end)` for every offset `end` where a match of `pattern` ends
     /// (whatever it starts), in order of `end`.
+    ///
+    /// This is the crate's overlapping search written out over the lazy DFA's public
+    /// transitions. Each byte's step is a table lookup that waits for the one before (the
+    /// state it reads is the last step's result), so one walk is bound by load latency, not
+    /// by the core's throughput: a long text is walked from its start and from its middle at
+    /// once, independent chains of lookups in one loop ([`Gate::walks`]).
     pub fn for_each_end(&self, text: &str, mut f: impl FnMut(usize, usize)) -> Result<(), GaveUp> {
-        let mut cache = self.caches.get();
-        let input = Input::new(text);
-        let mut state = OverlappingState::start();
-        loop {
-            self.dfa.try_search_overlapping_fwd(&mut cache, &input, &mut state).map_err(|_| GaveUp)?;
-            match state.get_match() {
-                Some(m) => f(m.pattern().as_usize(), m.offset()),
-                None => return Ok(()),
+        let mut guard = self.caches.get();
+        let cache = &mut *guard;
+        if text.len() >= TWO_WALKS_FROM {
+            let mut ends = Vec::new();
+            match self.walks::<WALKS>(cache, text, &mut ends) {
+                Ok(()) => {
+                    ends.into_iter().for_each(|(p, e)| f(p, e));
+                    return Ok(());
+                }
+                Err(Stop::GaveUp) => return Err(GaveUp),
+                // Built states were dropped mid-walk (so the other walk's state is gone), or
+                // a walk died: the plain walk below answers.
+                Err(Stop::Cleared | Stop::Dead) => {}
             }
         }
+        self.one_walk(cache, text, &mut f)
+    }
+
+    /// The plain walk from the start, ends reported as they come.
+    fn one_walk(
+        &self,
+        cache: &mut Cache,
+        text: &str,
+        f: &mut impl FnMut(usize, usize),
+    ) -> Result<(), GaveUp> {
+        let mut sid = self.dfa.start_state_forward(cache, &Input::new(text)).map_err(|_| GaveUp)?;
+        let walked = self
+            .walk::<false>(cache, &mut sid, text.as_bytes(), 0, f)
+            .and_then(|()| self.end_of_input::<false>(cache, sid, text.len(), f));
+        match walked {
+            Err(Stop::GaveUp) => Err(GaveUp),
+            Ok(()) | Err(Stop::Dead | Stop::Cleared) => Ok(()),
+        }
+    }
+
+    /// Steps `sid` over `bytes` (which start at offset `offset` of the text), reporting ends.
+    fn walk<const SHARED: bool>(
+        &self,
+        cache: &mut Cache,
+        sid: &mut LazyStateID,
+        bytes: &[u8],
+        offset: usize,
+        report: &mut impl FnMut(usize, usize),
+    ) -> Result<(), Stop> {
+        for (i, &byte) in bytes.iter().enumerate() {
+            *sid = self.step::<SHARED>(cache, *sid, byte)?;
+            if sid.is_tagged() {
+                self.on_tagged(cache, *sid, offset + i, report)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One transition. Almost every byte leads from one untagged state to another, which is
+    /// one table lookup; the checked transition (which builds states) runs otherwise.
+    /// `SHARED`: another walk holds a state of this cache, so a clear must stop the walks.
+    #[inline(always)]
+    fn step<const SHARED: bool>(
+        &self,
+        cache: &mut Cache,
+        sid: LazyStateID,
+        byte: u8,
+    ) -> Result<LazyStateID, Stop> {
+        if !sid.is_tagged() {
+            let next = self.dfa.next_state_untagged(cache, sid, byte);
+            if !next.is_unknown() {
+                return Ok(next);
+            }
+        }
+        let clears = cache.clear_count();
+        let next = self.dfa.next_state(cache, sid, byte).map_err(|_| Stop::GaveUp)?;
+        if SHARED && cache.clear_count() != clears {
+            return Err(Stop::Cleared);
+        }
+        Ok(next)
+    }
+
+    /// A tagged state reached after the byte at `at`: its patterns' matches end at `at`
+    /// (a lazy DFA shows a match one byte late).
+    #[inline(always)]
+    fn on_tagged(
+        &self,
+        cache: &Cache,
+        sid: LazyStateID,
+        at: usize,
+        report: &mut impl FnMut(usize, usize),
+    ) -> Result<(), Stop> {
+        if sid.is_match() {
+            for i in 0..self.dfa.match_len(cache, sid) {
+                report(self.dfa.match_pattern(cache, sid, i).as_usize(), at);
+            }
+            Ok(())
+        } else if sid.is_quit() {
+            Err(Stop::GaveUp)
+        } else {
+            Err(Stop::Dead)
+        }
+    }
+
+    fn end_of_input<const SHARED: bool>(
+        &self,
+        cache: &mut Cache,
+        sid: LazyStateID,
+        len: usize,
+        report: &mut impl FnMut(usize, usize),
+    ) -> Result<(), Stop> {
+        let clears = cache.clear_count();
+        let sid = self.dfa.next_eoi_state(cache, sid).map_err(|_| Stop::GaveUp)?;
+        if SHARED && cache.clear_count() != clears {
+            return Err(Stop::Cleared);
+        }
+        if sid.is_match() {
+            for i in 0..self.dfa.match_len(cache, sid) {
+                report(self.dfa.match_pattern(cache, sid, i).as_usize(), len);
+            }
+        }
+        Ok(())
+    }
+
+    /// `WALKS` walks in one loop, walk `j` from offset `j·n/WALKS` of the n-byte text. Walk
+    /// `j` starts as a search from its offset starts (seeing the bytes before it for `^` and
+    /// `\b`), so it misses only matches that began before. Walk `j − 1` then walks on past
+    /// that offset until its state equals walk `j`'s at the same offset (checked every
+    /// [`MARK_EVERY`] bytes). A lazy DFA's state is the set of partial matches in flight (one
+    /// cache gives one ID per set), and walk `j`'s are a subset of walk `j − 1`'s, so once the
+    /// older ones have died out the two are one state and every step and end after that is the
+    /// same: the ends of walk `j − 1` up to there, then walk `j`'s, are the ends of one walk
+    /// from the start. Should walk `j − 1` not meet walk `j` within [`SYNC_WITHIN`] bytes, it
+    /// walks on alone to the end and the later walks are dropped.
+    fn walks<const WALKS: usize>(
+        &self,
+        cache: &mut Cache,
+        text: &str,
+        ends: &mut Vec<(usize, usize)>,
+    ) -> Result<(), Stop> {
+        let hay = text.as_bytes();
+        let len = hay.len() / WALKS;
+        let starts: [usize; WALKS] = std::array::from_fn(|j| j * len);
+        let mut sids = [LazyStateID::default(); WALKS];
+        for (j, sid) in sids.iter_mut().enumerate() {
+            let clears = cache.clear_count();
+            *sid = self
+                .dfa
+                .start_state_forward(cache, &Input::new(text).range(starts[j]..))
+                .map_err(|_| Stop::GaveUp)?;
+            if cache.clear_count() != clears {
+                return Err(Stop::Cleared);
+            }
+        }
+        let mut found: [Vec<(usize, usize)>; WALKS] = std::array::from_fn(|_| Vec::new());
+        // marks[j][t]: walk j's state once its first (t + 1)·MARK_EVERY bytes are walked.
+        let mut marks: [Vec<LazyStateID>; WALKS] = std::array::from_fn(|_| Vec::new());
+        let mut i = 0;
+        while i < len {
+            let limit = if i < SYNC_WITHIN { (i / MARK_EVERY + 1) * MARK_EVERY } else { len }.min(len);
+            while i < limit {
+                if sids.iter().all(|s| !s.is_tagged()) {
+                    i += self.untagged_run(cache, &mut sids, hay, &starts, i, limit);
+                    if i == limit {
+                        break;
+                    }
+                }
+                for j in 0..WALKS {
+                    sids[j] = self.step::<true>(cache, sids[j], hay[starts[j] + i])?;
+                    if sids[j].is_tagged() {
+                        self.on_tagged(cache, sids[j], starts[j] + i, &mut |p, e| found[j].push((p, e)))?;
+                    }
+                }
+                i += 1;
+            }
+            if i % MARK_EVERY == 0 && i <= SYNC_WITHIN {
+                for j in 1..WALKS {
+                    marks[j].push(sids[j]);
+                }
+            }
+        }
+        let last = WALKS - 1;
+        let mut tail = sids[last];
+        let mut report = |p, e| found[last].push((p, e));
+        self.walk::<true>(cache, &mut tail, &hay[starts[last] + len..], starts[last] + len, &mut report)?;
+        self.end_of_input::<true>(cache, tail, hay.len(), &mut report)?;
+        // Where walk j handed over to walk j + 1 (its last end's offset; later ends are j + 1's).
+        let mut handed = [usize::MAX; WALKS];
+        let mut kept = WALKS;
+        for j in 0..last {
+            let from = starts[j + 1];
+            let mut sid = sids[j];
+            let mut report = |p, e| found[j].push((p, e));
+            let mut met = None;
+            for (k, &byte) in hay[from..].iter().enumerate() {
+                sid = self.step::<true>(cache, sid, byte)?;
+                if sid.is_tagged() {
+                    self.on_tagged(cache, sid, from + k, &mut report)?;
+                }
+                if (k + 1) % MARK_EVERY == 0 {
+                    match marks[j + 1].get((k + 1) / MARK_EVERY - 1) {
+                        Some(&mark) if mark == sid => {
+                            met = Some(from + k);
+                            break;
+                        }
+                        Some(_) => {}
+                        None => {
+                            // Not met: walk j goes on to the end alone.
+                            let rest = from + k + 1;
+                            self.walk::<true>(cache, &mut sid, &hay[rest..], rest, &mut report)?;
+                            break;
+                        }
+                    }
+                }
+            }
+            match met {
+                Some(at) => handed[j] = at,
+                None => {
+                    self.end_of_input::<true>(cache, sid, hay.len(), &mut report)?;
+                    kept = j + 1;
+                    break;
+                }
+            }
+        }
+        let mut after = None;
+        for j in 0..kept {
+            ends.extend(found[j].iter().filter(|&&(_, e)| after.is_none_or(|a| e > a)));
+            after = Some(handed[j]);
+        }
+        Ok(())
+    }
+
+    /// Steps every walk from offset `from` (of each walk's part) while every state stays
+    /// untagged, up to `to`; returns how many bytes each walked. The walks' lookups do not
+    /// wait for each other, so the core overlaps them.
+    #[inline(always)]
+    fn untagged_run<const WALKS: usize>(
+        &self,
+        cache: &Cache,
+        sids: &mut [LazyStateID; WALKS],
+        hay: &[u8],
+        starts: &[usize; WALKS],
+        from: usize,
+        to: usize,
+    ) -> usize {
+        let parts: [&[u8]; WALKS] = std::array::from_fn(|j| &hay[starts[j] + from..][..to - from]);
+        let mut cur = *sids;
+        // `i` indexes every walk's part, not one slice an iterator could stand for.
+        #[allow(clippy::needless_range_loop)]
+        for i in 0..to - from {
+            let next: [LazyStateID; WALKS] =
+                std::array::from_fn(|j| self.dfa.next_state_untagged(cache, cur[j], parts[j][i]));
+            if next.iter().any(|s| s.is_tagged()) {
+                *sids = cur;
+                return i;
+            }
+            cur = next;
+        }
+        *sids = cur;
+        to - from
     }
 
     /// The earliest offset at or after `from` where a match of any pattern that starts at or
@@ -105,6 +382,69 @@ mod tests {
         assert_eq!(g.earliest_end("abcd", 2).unwrap(), None);
         // `x12`: no boundary before `1` even when the search starts there.
         assert_eq!(g.earliest_end("x12 34", 1).unwrap(), Some(6));
+    }
+
+    /// Texts of `n` bytes drawn from a small alphabet, so that the patterns below match often
+    /// and their partial matches run across the middle.
+    fn random_text(seed: u64, n: usize) -> String {
+        let alphabet = b"0123456789 -abcAZ\n.";
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                alphabet[(x % alphabet.len() as u64) as usize] as char
+            })
+            .collect()
+    }
+
+    fn one_walk_ends(g: &Gate, text: &str) -> Vec<(usize, usize)> {
+        let mut v = Vec::new();
+        let mut cache = g.dfa.create_cache();
+        g.one_walk(&mut cache, text, &mut |p, e| v.push((p, e))).unwrap();
+        v
+    }
+
+    #[test]
+    fn two_walks_find_what_one_walk_finds() {
+        let patterns = [
+            r"[0-9]{3}-[0-9]{2}-[0-9]{4}",
+            r"\bab+c\b",
+            r"(?m:^)A[0-9]+",
+            r"Z[0-9 ]*\n[a-c]{2}",
+            // A match longer than the distance within which walk A looks for walk B.
+            r"A[^Z]{5000,}Z",
+            r"(?i:abc|zz)",
+            // Ends nearly everywhere, so walk A meets walk B in a state that reports one.
+            r"[0-9]",
+        ];
+        let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+        let roomy = Gate::build(&patterns).unwrap();
+        // So small that states are dropped mid-walk (the two walks then give way to one).
+        let cramped = Gate::build_with_cache(&patterns, 1 << 10).unwrap();
+        for seed in 1..40 {
+            let n = TWO_WALKS_FROM + (seed as usize * 7919) % 50_000;
+            let text = random_text(seed, n);
+            let expected = one_walk_ends(&roomy, &text);
+            assert!(!expected.is_empty());
+            assert_eq!(ends(&roomy, &text), expected, "seed {seed}");
+            assert_eq!(ends(&cramped, &text), expected, "seed {seed}, small cache");
+            let mut cache = roomy.dfa.create_cache();
+            for walks in [3, 4, 7] {
+                let mut v = Vec::new();
+                let walked = match walks {
+                    3 => roomy.walks::<3>(&mut cache, &text, &mut v),
+                    4 => roomy.walks::<4>(&mut cache, &text, &mut v),
+                    _ => roomy.walks::<7>(&mut cache, &text, &mut v),
+                };
+                assert!(walked.is_ok());
+                assert_eq!(v, expected, "seed {seed}, {walks} walks");
+            }
+        }
+        // Text where walk A never meets walk B (`A…` without a `Z` is in flight at the middle).
+        let text = format!("A{}", "0".repeat(3 * TWO_WALKS_FROM));
+        assert_eq!(ends(&roomy, &text), one_walk_ends(&roomy, &text));
     }
 
     #[test]
