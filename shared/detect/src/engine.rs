@@ -448,8 +448,8 @@ impl Engine {
     /// from a gate match inside that text. The line break around it stands where the text's
     /// ends stood for everything those passes test (term starts and ends, `\b`, and the
     /// gate patterns' `(?:^|[^…])` openings), so each hit is still there in `joined`: the walk
-    /// reports every hit, and the gate search below finds an end inside every text that holds
-    /// a match. The `screen_*` tests check it.
+    /// reports every hit, and the gate reports the end of every match, so of each one inside
+    /// a text. The `screen_*` tests check it.
     pub fn screen(&self, joined: &str, starts: &[usize], hot: &mut Vec<bool>) {
         hot.clear();
         hot.resize(starts.len(), false);
@@ -463,27 +463,20 @@ impl Engine {
         // Index of the text holding byte `at`.
         let text_at = |at: usize| starts.partition_point(|&s| s <= at).saturating_sub(1);
         if let Some(gate) = &self.gate {
-            // Only which texts hold a gate match matters, not where each match starts. From
-            // `pos`, the earliest end of any match (no reverse pass needed) comes no later than
-            // the end of a match that lies inside a text after `pos`: so each text holding a
-            // match of its own has an earliest end inside it, once the search goes on from
-            // each end (or from the line break before the next text, once a text is marked:
-            // a match may open on that break).
-            let mut pos = 0;
-            loop {
-                let Ok(found) = gate.earliest_end(joined, pos) else {
-                    hot.fill(true); // the gate gave up on this text: every value is scanned
-                    return;
-                };
-                let Some(end) = found else { break };
-                let i = text_at(end.max(1) - 1);
+            // Every end of every gate match, each marking the text it ends in (a match that
+            // opens on a line break may mark a text that holds none: scanned for nothing).
+            // Ends come in order, so the text they end in is found by walking forward.
+            let mut i = 0;
+            let marked = gate.for_each_end(joined, |_, end| {
+                let last = end.max(1) - 1;
+                while starts.get(i + 1).is_some_and(|&next| next <= last) {
+                    i += 1;
+                }
                 hot[i] = true;
-                pos = match starts.get(i + 1) {
-                    // Never back to where this search began (a match on the break alone).
-                    Some(&next) if end <= next && pos < next - 1 => next - 1,
-                    Some(_) => end,
-                    None => break,
-                };
+            });
+            if marked.is_err() {
+                hot.fill(true); // the gate gave up on this text: every value is scanned
+                return;
             }
         }
         self.literals.for_each_term(joined, |hit| {

@@ -341,15 +341,6 @@ impl Gate {
         *sids = cur;
         to - from
     }
-
-    /// The earliest offset at or after `from` where a match of any pattern that starts at or
-    /// after `from` ends.
-    pub fn earliest_end(&self, text: &str, from: usize) -> Result<Option<usize>, GaveUp> {
-        let mut cache = self.caches.get();
-        let input = Input::new(text).range(from..).earliest(true);
-        let found = self.dfa.try_search_fwd(&mut cache, &input).map_err(|_| GaveUp)?;
-        Ok(found.map(|m| m.offset()))
-    }
 }
 
 #[cfg(test)]
@@ -373,15 +364,6 @@ mod tests {
         // Overlapping matches of one pattern: each end once.
         assert_eq!(ends(&gate(&["a+"]), "aaa"), vec![(0, 1), (0, 2), (0, 3)]);
         assert_eq!(ends(&g, "nothing here"), vec![]);
-    }
-
-    #[test]
-    fn earliest_end_from_an_offset_sees_the_byte_before_it() {
-        let g = gate(&["abcd", "bc", r"(?-u:\b)[0-9]{2}"]);
-        assert_eq!(g.earliest_end("abcd", 0).unwrap(), Some(3));
-        assert_eq!(g.earliest_end("abcd", 2).unwrap(), None);
-        // `x12`: no boundary before `1` even when the search starts there.
-        assert_eq!(g.earliest_end("x12 34", 1).unwrap(), Some(6));
     }
 
     /// Texts of `n` bytes drawn from a small alphabet, so that the patterns below match often
@@ -452,6 +434,5 @@ mod tests {
         let g = gate(&[r"\bcafe\b"]);
         assert_eq!(ends(&g, "a cafe"), vec![(0, 6)]);
         assert!(g.for_each_end("un café cafe", |_, _| {}).is_err());
-        assert!(g.earliest_end("un café cafe", 0).is_err());
     }
 }
