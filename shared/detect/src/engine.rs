@@ -80,6 +80,13 @@ pub struct Engine {
     keyword_groups: Vec<KeywordGroup>,
     /// Rule index → the groups it belongs to, smallest first.
     groups_of: Vec<Vec<u32>>,
+    /// Rule index → the longest match of it and of every rule it shares a keyword group with.
+    /// The window around a keyword reaches that far for each of them, so rules that share a
+    /// keyword get the same windows there (a phone rule with longer matches would otherwise
+    /// get a line more, and run alone instead of behind its group's set). A window reaching
+    /// further than a rule needs finds nothing else: its matches must still lie near the
+    /// keyword, and windows are whole lines either way.
+    group_max_len: Vec<usize>,
     /// Rules whose match spans the fields of a record ([`Engine::scan_record`]).
     record_rules: Vec<u32>,
     /// Rule index → indices of the rules it yields to.
@@ -285,6 +292,12 @@ impl Engine {
         for groups in &mut groups_of {
             groups.sort_by_key(|&g| keyword_groups[g as usize].rules.len());
         }
+        let group_max_len: Vec<usize> = (0..rules.len())
+            .map(|r| {
+                let members = groups_of[r].iter().flat_map(|&g| &keyword_groups[g as usize].rules);
+                members.map(|&m| rules[m as usize].max_len).fold(rules[r].max_len, usize::max)
+            })
+            .collect();
         let (literals, gate) = std::thread::scope(|scope| {
             let gate = scope.spawn(build_gate);
             let literals = Literals::build(literals.into_iter().zip(targets).collect());
@@ -309,6 +322,7 @@ impl Engine {
         Ok(Engine {
             keyword_groups,
             groups_of,
+            group_max_len,
             unanchored_reach,
             record_rules,
             rules,
@@ -553,7 +567,7 @@ impl Engine {
             let rule = &self.rules[rule_idx as usize];
             let reach = match &rule.custom {
                 Some(c) => c.max_match_distance + rule.max_len,
-                None if group[0].keyword => KEYWORD_WINDOW + rule.max_len,
+                None if group[0].keyword => KEYWORD_WINDOW + self.group_max_len[rule_idx as usize],
                 None => rule.max_len,
             };
             windows.clear();
@@ -619,8 +633,28 @@ impl Engine {
                 continue;
             };
             let set = group.set();
+            let longest = self.group_max_len[same[0].rule as usize];
             for &(ws, we) in &same[0].windows {
-                let found = set.matches_at(&text[..we], ws);
+                // A match counts only within KEYWORD_WINDOW characters of a keyword hit, so
+                // the set need not look further from the hits in this window than that and a
+                // match's length (plus a character, so a match's end sees what follows it):
+                // where it finds none of a rule there, the rule's own search of the whole
+                // lines would find none that counts.
+                let hits = same.iter().flat_map(|r| {
+                    // Each rule's hits are in order of their start.
+                    let kw = &r.keyword_hits;
+                    &kw[kw.partition_point(|h| h.0 < ws)..kw.partition_point(|h| h.0 < we)]
+                });
+                let hits = hits.filter(|h| h.1 <= we);
+                let (ks, ke) = hits.fold((we, ws), |(lo, hi), h| (lo.min(h.0), hi.max(h.1)));
+                let (from, to) = if ks <= ke {
+                    let from = chars_back(text, ks, KEYWORD_WINDOW).saturating_sub(longest).max(ws);
+                    let to = (chars_ahead(text, ke, KEYWORD_WINDOW) + longest + 4).min(we);
+                    (floor_char(text, from), ceil_char(text, to))
+                } else {
+                    (ws, we) // no hit here (in context): the whole window
+                };
+                let found = set.matches_at(&text[..to], from);
                 if !found.matched_any() {
                     continue;
                 }
@@ -748,6 +782,16 @@ fn line_windows(text: &str, windows: &mut [(usize, usize)]) -> Vec<(usize, usize
 fn opens_line(text: &str, at: usize) -> bool {
     let before = text.as_bytes()[..at].iter().rev().find(|&&b| b != b' ' && b != b'\t');
     matches!(before, None | Some(b'\n'))
+}
+
+/// The offset `n` characters before `at` (or 0).
+fn chars_back(text: &str, at: usize, n: usize) -> usize {
+    text[..at].char_indices().rev().nth(n.saturating_sub(1)).map_or(0, |(i, _)| i)
+}
+
+/// The offset `n` characters after `at` (or the end).
+fn chars_ahead(text: &str, at: usize, n: usize) -> usize {
+    text[at..].char_indices().nth(n).map_or(text.len(), |(i, _)| at + i)
 }
 
 fn floor_char(text: &str, mut i: usize) -> usize {
