@@ -157,19 +157,40 @@ impl Literals {
     pub fn for_each_term(&self, text: &str, mut f: impl FnMut(LiteralHit<'_>)) {
         if let Some(nfa) = &self.terms {
             let bytes = text.as_bytes();
+            // Walks that ended within their first eight bytes without meeting a literal, by
+            // those eight bytes (lower-cased: the trie ignores ASCII case). The same word
+            // walks the same way wherever it recurs, and most text is a few words over and
+            // over (a log's templates), so most walks are looked up instead of taken again.
+            let mut memo = (text.len() >= WALK_MEMO_FROM).then(|| vec![u64::MAX; WALK_MEMO_SLOTS]);
             for_each_term_start(text, !self.digit_led, |i| {
                 if let Some(t) = trigram(bytes, i) {
                     if self.term_trigrams[t / 64] & (1 << (t % 64)) == 0 {
                         return;
                     }
                 }
-                self.walk(nfa, text, i, false, &mut f);
+                let key = memo.as_ref().and_then(|_| walk_key(bytes, i));
+                let (Some(memo), Some(key)) = (memo.as_mut(), key) else {
+                    self.walk(nfa, text, i, false, &mut f);
+                    return;
+                };
+                // u64::MAX (eight 0xFF bytes) is no UTF-8 text: an empty slot.
+                let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - WALK_MEMO_BITS)) as usize;
+                if memo[slot] == key {
+                    return;
+                }
+                if let Walked::DiedUnmatched(depth) = self.walk(nfa, text, i, false, &mut f) {
+                    if depth <= 8 {
+                        memo[slot] = key;
+                    }
+                }
             });
             // Built-in patterns read `\b` as an ASCII boundary, so a token glued after a
             // letter of another script (`éghp_…`) starts a match there, yet no term: the
             // anchors that begin terms are looked up there too.
             if self.has_start_anchors && !text.is_ascii() {
-                for_each_glued_start(text, |i| self.walk(nfa, text, i, true, &mut f));
+                for_each_glued_start(text, |i| {
+                    self.walk(nfa, text, i, true, &mut f);
+                });
             }
         }
     }
@@ -184,15 +205,17 @@ impl Literals {
         i: usize,
         start_anchors_only: bool,
         f: &mut impl FnMut(LiteralHit<'_>),
-    ) {
+    ) -> Walked {
         let bytes = text.as_bytes();
         let mut sid = nfa.start_state(Anchored::Yes).expect("an NFA supports anchored searches");
+        let mut matched = false;
         for (j, &b) in bytes.iter().enumerate().skip(i) {
             sid = nfa.next_state(Anchored::Yes, sid, b);
             if nfa.is_dead(sid) {
-                break;
+                return if matched { Walked::Other } else { Walked::DiedUnmatched(j + 1 - i) };
             }
             if nfa.is_match(sid) {
+                matched = true;
                 let end = j + 1;
                 for k in 0..nfa.match_len(sid) {
                     let p = nfa.match_pattern(sid, k);
@@ -211,6 +234,7 @@ impl Literals {
                 }
             }
         }
+        Walked::Other
     }
 
     /// The literals searched everywhere, found within `range` of `text` (byte offsets are
@@ -239,6 +263,27 @@ impl Literals {
 }
 
 const TRIGRAM_WORDS: usize = (1 << 18) / 64;
+
+/// Texts this long remember walks that met nothing ([`Literals::for_each_term`]); shorter
+/// ones (a CSV cell, a JSON value) would pay more for the table than they save.
+const WALK_MEMO_FROM: usize = 64 << 10;
+const WALK_MEMO_BITS: u32 = 12;
+const WALK_MEMO_SLOTS: usize = 1 << WALK_MEMO_BITS;
+
+/// How a walk down the keyword trie ended.
+enum Walked {
+    /// At a dead state, this many bytes from its start, having passed no match state: the
+    /// same bytes walk the same way anywhere.
+    DiedUnmatched(usize),
+    /// Past a match state (whose report depends on what surrounds it), or at the text's end.
+    Other,
+}
+
+/// The eight bytes from `i`, ASCII letters lower-cased, as one number (`None` near the end).
+fn walk_key(bytes: &[u8], i: usize) -> Option<u64> {
+    let eight: [u8; 8] = bytes.get(i..i + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(eight.map(|b| b.to_ascii_lowercase())))
+}
 
 /// A byte's 6-bit code for the trigram filter: ASCII letters (either case) and digits each
 /// their own, the punctuation keywords contain each its own, all else one shared code. Any
@@ -571,6 +616,63 @@ mod tests {
                     all.into_iter().filter(|&p| !text.as_bytes()[p].is_ascii_digit()).collect();
                 assert_eq!(fast, letters, "text: {text:?}");
             }
+        }
+    }
+
+    /// Texts long enough that walks are remembered, where words recur that share their first
+    /// eight bytes with a literal (`account n…`) and others that end a walk early.
+    #[test]
+    fn remembered_walks_find_what_every_walk_finds() {
+        let lits = vec![
+            literal("account number", &[1], &[], &[]),
+            literal("ssn", &[2], &[], &[]),
+            literal("passport", &[3], &[], &[]),
+            literal("passport no", &[4], &[], &[]),
+            literal("tél", &[5], &[], &[]),
+            start_anchor("ghp_", 6),
+        ];
+        let pieces = [
+            "account number",
+            "Account Number",
+            "account nope",
+            "account numbers",
+            "accountnumber",
+            "ssn",
+            "SSN",
+            "ssnx",
+            "passport",
+            "Passport No",
+            "passport nox",
+            "passports",
+            "pass",
+            "tél",
+            "téléphone",
+            "ghp_abc",
+            "service",
+            "Handler",
+            "DEBUG",
+            "x",
+            " ",
+            " ",
+            " ",
+            "_",
+            "-",
+            ":",
+            "\n",
+            "é",
+        ];
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..4 {
+            let mut text = String::new();
+            while text.len() < WALK_MEMO_FROM + round * 4099 {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                text.push_str(pieces[(rng % pieces.len() as u64) as usize]);
+            }
+            let expected = brute_force(&lits, &text);
+            assert!(expected.len() > 1000);
+            assert_eq!(found(&lits, &text), expected, "round {round}");
         }
     }
 
