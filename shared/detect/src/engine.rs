@@ -93,7 +93,59 @@ pub struct Engine {
     yields: Vec<Vec<u32>>,
     allow: AllowList,
     fingerprint_key: Option<[u8; 32]>,
+    /// Tells this engine's entries apart in the per-thread memory of rejected matches.
+    id: u64,
 }
+
+/// A match a rule's value checks turned down, as remembered per thread ([`RejectedKey`]).
+struct Rejected {
+    engine: u64,
+    keys: HashSet<String>,
+}
+
+thread_local! {
+    static REJECTED: std::cell::RefCell<Rejected> =
+        std::cell::RefCell::new(Rejected { engine: u64::MAX, keys: HashSet::new() });
+}
+
+/// At most this many rejected matches are remembered per thread (then forgotten at once).
+const REJECTED_KEEP: usize = 1 << 14;
+
+/// One match of one rule of one engine, with the character before and after it (or the
+/// text's edge), which is everything its groups and value depend on.
+struct RejectedKey {
+    engine: u64,
+    key: String,
+}
+
+impl RejectedKey {
+    fn new(engine: u64, rule: u32, hay: &str, start: usize, end: usize) -> RejectedKey {
+        let before = hay[..start].chars().next_back();
+        let after = hay[end..].chars().next();
+        let lo = start - before.map_or(0, char::len_utf8);
+        let hi = end + after.map_or(0, char::len_utf8);
+        let edge = |c: Option<char>| if c.is_some() { '+' } else { '|' };
+        let key = format!("{rule}{}{}{}", edge(before), edge(after), &hay[lo..hi]);
+        RejectedKey { engine, key }
+    }
+
+    fn rejected(&self) -> bool {
+        REJECTED.with_borrow(|r| r.engine == self.engine && r.keys.contains(&self.key))
+    }
+
+    fn remember(self) {
+        REJECTED.with_borrow_mut(|r| {
+            if r.engine != self.engine || r.keys.len() >= REJECTED_KEEP {
+                r.engine = self.engine;
+                r.keys.clear();
+            }
+            r.keys.insert(self.key);
+        })
+    }
+}
+
+/// Engine IDs, for [`Engine::id`].
+static ENGINES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Where one rule runs around its hits in one text.
 struct RuleWindows {
@@ -333,6 +385,7 @@ impl Engine {
             yields,
             allow,
             fingerprint_key: None,
+            id: ENGINES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -679,17 +732,29 @@ impl Engine {
     ) {
         let rule = &self.rules[rule_idx as usize];
         let needs_keyword = rule.keyword_required && !in_context;
+        let regex = rule.regex.get();
         for &(ws, we) in windows {
             let hay = &text[..we];
             let mut pos = ws;
             while pos < we {
-                let Some(caps) = rule.regex.get().captures_at(hay, pos) else { break };
-                let whole = caps.get(0).expect("group 0");
+                let Some(whole) = regex.find_at(hay, pos) else { break };
                 pos = if whole.end() > whole.start() {
                     whole.end()
                 } else {
                     whole.end() + hay[whole.end()..].chars().next().map_or(1, char::len_utf8)
                 };
+                // The value's checks have turned down this very match before (the same text
+                // with the same character on each side, which is all a pattern's `\b`, `^` or
+                // `$` can see): its groups need not be found again, nor its value checked.
+                // A user agent's `Intel Mac` is a name candidate on every eighth access-log
+                // line, and finding a name's groups clears the backtracker's table each time.
+                let key = RejectedKey::new(self.id, rule_idx, hay, whole.start(), whole.end());
+                if key.rejected() {
+                    continue;
+                }
+                // From the match's start the leftmost-first search finds that same match.
+                let Some(caps) = regex.captures_at(hay, whole.start()) else { continue };
+                debug_assert_eq!(caps.get(0).map(|m| m.range()), Some(whole.range()));
                 let Some((vs, ve)) = rule.value_span(&caps) else { continue };
                 if needs_keyword {
                     let ok = match &rule.custom {
@@ -701,7 +766,11 @@ impl Engine {
                     }
                 }
                 let value = &text[vs..ve];
-                if rule.ignored(whole.as_str()) || !rule.accepts_value(value) {
+                if rule.ignored(whole.as_str()) {
+                    continue;
+                }
+                if !rule.accepts_value(value) {
+                    key.remember();
                     continue;
                 }
                 if !self.allow.is_empty() && rule.id != "ADDRESS" && self.allow.allows(value) {
