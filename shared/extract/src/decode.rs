@@ -40,8 +40,11 @@ pub struct Utf8Reader<R> {
     inner: R,
     decoder: Decoder,
     input: Vec<u8>,
+    /// Decoded text is `output[out_pos..out_end]`; the buffer keeps its length from refill
+    /// to refill (zeroing it again each time was a pass over three times the input).
     output: Vec<u8>,
     out_pos: usize,
+    out_end: usize,
     done: bool,
 }
 
@@ -53,6 +56,7 @@ impl<R: Read> Utf8Reader<R> {
             input: vec![0; 64 << 10],
             output: Vec::new(),
             out_pos: 0,
+            out_end: 0,
             done: false,
         }
     }
@@ -67,10 +71,12 @@ impl<R: Read> Utf8Reader<R> {
         };
         let last = n == 0;
         let cap = self.decoder.max_utf8_buffer_length(n).unwrap_or(n * 3 + 16).max(16);
-        self.output.resize(cap, 0);
+        if self.output.len() < cap {
+            self.output.resize(cap, 0);
+        }
         let (_, read, written, _) = self.decoder.decode_to_utf8(&self.input[..n], &mut self.output, last);
         debug_assert_eq!(read, n);
-        self.output.truncate(written);
+        self.out_end = written;
         self.out_pos = 0;
         self.done = last;
         Ok(())
@@ -79,13 +85,13 @@ impl<R: Read> Utf8Reader<R> {
 
 impl<R: Read> Read for Utf8Reader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.out_pos >= self.output.len() {
+        while self.out_pos >= self.out_end {
             if self.done {
                 return Ok(0);
             }
             self.refill()?;
         }
-        let n = buf.len().min(self.output.len() - self.out_pos);
+        let n = buf.len().min(self.out_end - self.out_pos);
         buf[..n].copy_from_slice(&self.output[self.out_pos..self.out_pos + n]);
         self.out_pos += n;
         Ok(n)
@@ -100,6 +106,35 @@ mod tests {
         let mut s = String::new();
         Utf8Reader::new(bytes, choose_encoding(bytes)).read_to_string(&mut s).unwrap();
         s
+    }
+
+    /// Many refills of the 64 KB input buffer, each decoding to a different length (invalid
+    /// bytes grow to three, characters cut at the buffer's edge wait for the next one), read
+    /// in pieces that straddle them: the same text as a lossy conversion of the whole.
+    #[test]
+    fn long_input_decodes_across_refills() {
+        let mut bytes = Vec::new();
+        let mut i = 0u32;
+        while bytes.len() < 400_000 {
+            i += 1;
+            match i % 5 {
+                0 => bytes.extend_from_slice("numéro 536-22-8726 ".as_bytes()),
+                1 => bytes.extend_from_slice(b"\xff\xfe bad "),
+                2 => bytes.extend_from_slice("日本語のテキスト ".as_bytes()),
+                3 => bytes.extend_from_slice(b"\xe6\x97 cut "),
+                _ => bytes.extend_from_slice(format!("line {i}\n").as_bytes()),
+            }
+        }
+        let mut reader = Utf8Reader::new(&bytes[..], UTF_8);
+        let (mut out, mut piece) = (Vec::new(), [0u8; 5000]);
+        loop {
+            let n = reader.read(&mut piece).unwrap();
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&piece[..n]);
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8_lossy(&bytes));
     }
 
     #[test]

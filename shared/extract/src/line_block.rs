@@ -58,7 +58,7 @@ impl LineBlock {
     /// Asks `sink` which lines could yield anything, when `screen` says the lines may be
     /// judged as written (and they are UTF-8); otherwise every line is read.
     pub fn screen(&mut self, sink: &mut dyn SegmentSink, screen: bool) {
-        match std::str::from_utf8(&self.bytes) {
+        match simdutf8::basic::from_utf8(&self.bytes) {
             Ok(lines) if screen => sink.screen_lines(lines, &self.starts, &mut self.hot),
             _ => {
                 self.hot.clear();

@@ -62,7 +62,7 @@ pub fn stream_lines<R: Read>(
         };
         let cut = ceil_boundary(&buf, cut).min(valid);
         let scan_end = ceil_boundary(&buf, (cut + OVERLAP).min(valid)).min(valid);
-        let text = std::str::from_utf8(&buf[..scan_end])
+        let text = simdutf8::compat::from_utf8(&buf[..scan_end])
             .unwrap_or_else(|e| std::str::from_utf8(&buf[..e.valid_up_to()]).expect("valid prefix"));
         let report_end = cut.min(text.len());
         if fresh < report_end {
