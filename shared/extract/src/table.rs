@@ -78,12 +78,14 @@ impl Table {
         if row == 1 {
             self.header = fields.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect();
         }
-        for (i, field) in fields.iter().enumerate() {
-            // The stream was decoded to UTF-8 already: checked, not copied (the lossy
-            // reader's character walk cost more than the check).
-            let text = match std::str::from_utf8(field) {
-                Ok(s) => std::borrow::Cow::Borrowed(s),
-                Err(_) => String::from_utf8_lossy(field),
+        // The stream was decoded to UTF-8 already: checked, not copied (the lossy reader's
+        // character walk cost more than the check), and once per record rather than once per
+        // field (delimiters are ASCII, so every field of a valid record is whole characters).
+        let record = std::str::from_utf8(fields.bytes).ok();
+        for (i, span) in fields.spans().enumerate() {
+            let text = match record.and_then(|r| r.get(span.clone())) {
+                Some(field) => std::borrow::Cow::Borrowed(field),
+                None => String::from_utf8_lossy(&fields.bytes[span]),
             };
             if text.trim().is_empty() {
                 continue;
@@ -126,10 +128,15 @@ struct Fields<'a> {
 impl<'a> Fields<'a> {
     fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
         let bytes = self.bytes;
-        self.ends.iter().scan(0, move |start, &end| {
-            let field = &bytes[*start..end];
+        self.spans().map(move |span| &bytes[span])
+    }
+
+    /// Where each field lies in `bytes`.
+    fn spans(&self) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+        self.ends.iter().scan(0, |start, &end| {
+            let span = *start..end;
             *start = end;
-            Some(field)
+            Some(span)
         })
     }
 }
