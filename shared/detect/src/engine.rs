@@ -5,9 +5,10 @@
 //! have neither keywords nor anchors (IBANs, card numbers without a keyword, names,
 //! addresses) and over the anchors that may sit inside a word, which says which of them
 //! ends where; the exact anchor search runs only before the ends of the anchors' pattern.
-//! A rule's regex then runs only in the lines around its own hits.
-//! Each rule's regex then runs over its windows exactly as it would over the whole text, so
-//! the engine finds what [`crate::reference`] finds (the differential test holds it to that).
+//! A rule's regex then runs only in the lines around its own hits, exactly as it would over
+//! the whole text, so the engine finds what [`crate::reference`] finds (the differential test
+//! holds it to that). Matches whose value a rule's checks turned down are remembered per
+//! thread, so a recurring one (`Intel Mac` in user agents) is not taken apart again.
 
 use std::collections::{HashMap, HashSet};
 

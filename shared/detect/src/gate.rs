@@ -4,7 +4,9 @@
 //! One forward pass reports, for every offset where a match of some pattern ends, which
 //! pattern it is (an overlapping search): so the engine knows which rule to run where,
 //! without a second pass of a set of the rules over each line, and without the reverse pass
-//! a leftmost search makes to find where each match starts.
+//! a leftmost search makes to find where each match starts. A long text is walked from
+//! several offsets at once, in one loop ([`Gate::walks`]): each DFA step waits on the one
+//! before, so one walk leaves the core idle between lookups.
 
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
@@ -38,7 +40,7 @@ enum Stop {
 }
 
 /// Texts this long are walked from several offsets at once.
-const TWO_WALKS_FROM: usize = 16 << 10;
+const WALKS_FROM: usize = 16 << 10;
 
 /// How many walks go at once over a long text ([`Gate::walks`]).
 const WALKS: usize = 8;
@@ -87,7 +89,7 @@ impl Gate {
     pub fn for_each_end(&self, text: &str, mut f: impl FnMut(usize, usize)) -> Result<(), GaveUp> {
         let mut guard = self.caches.get();
         let cache = &mut *guard;
-        if text.len() >= TWO_WALKS_FROM {
+        if text.len() >= WALKS_FROM {
             let mut ends = Vec::new();
             match self.walks::<WALKS>(cache, text, &mut ends) {
                 Ok(()) => {
@@ -389,7 +391,7 @@ mod tests {
     }
 
     #[test]
-    fn two_walks_find_what_one_walk_finds() {
+    fn several_walks_find_what_one_walk_finds() {
         let patterns = [
             r"[0-9]{3}-[0-9]{2}-[0-9]{4}",
             r"\bab+c\b",
@@ -403,10 +405,10 @@ mod tests {
         ];
         let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
         let roomy = Gate::build(&patterns).unwrap();
-        // So small that states are dropped mid-walk (the two walks then give way to one).
+        // So small that states are dropped mid-walk (the walks then give way to one).
         let cramped = Gate::build_with_cache(&patterns, 1 << 10).unwrap();
         for seed in 1..40 {
-            let n = TWO_WALKS_FROM + (seed as usize * 7919) % 50_000;
+            let n = WALKS_FROM + (seed as usize * 7919) % 50_000;
             let text = random_text(seed, n);
             let expected = one_walk_ends(&roomy, &text);
             assert!(!expected.is_empty());
@@ -425,7 +427,7 @@ mod tests {
             }
         }
         // Text where walk A never meets walk B (`A…` without a `Z` is in flight at the middle).
-        let text = format!("A{}", "0".repeat(3 * TWO_WALKS_FROM));
+        let text = format!("A{}", "0".repeat(3 * WALKS_FROM));
         assert_eq!(ends(&roomy, &text), one_walk_ends(&roomy, &text));
     }
 

@@ -6,7 +6,9 @@
 //! an unanchored Aho-Corasick search over the ~8,000 keywords, which has to follow the
 //! automaton at every byte and was the engine's largest cost. Anchors that may sit inside a
 //! word (`AKIA`, `ghp_`, `@`) and literals that begin with punctuation keep an ordinary
-//! unanchored search, over a few hundred patterns.
+//! unanchored search, over a few hundred patterns. In a long text, a walk that met nothing
+//! within its first eight bytes is remembered by them, so a recurring word is not walked
+//! again.
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous;
