@@ -793,13 +793,18 @@ impl Engine {
         }
         let mut keep = vec![true; found.len()];
         let overlap = |a: &Match, b: &Match| a.start < b.end && b.start < a.end;
+        // Only the matches near each one can overlap it: a text dense with findings (a
+        // column of card numbers beside names) has hundreds of thousands of them per segment,
+        // and comparing every pair took minutes.
+        let longest = found.iter().map(|m| m.end - m.start).max().unwrap_or(0);
         for (i, m) in found.iter().enumerate() {
+            let near = near_matches(found, longest, m);
             let gives_way = if prevails.contains(&m.rule) {
                 false
             } else {
                 let ys = &self.yields[m.rule as usize];
-                (!ys.is_empty() && found.iter().any(|o| ys.contains(&o.rule) && overlap(m, o)))
-                    || found.iter().any(|o| {
+                (!ys.is_empty() && near.iter().any(|o| ys.contains(&o.rule) && overlap(m, o)))
+                    || near.iter().any(|o| {
                         prevails.contains(&o.rule)
                             && self.yields[o.rule as usize].contains(&m.rule)
                             && overlap(m, o)
@@ -819,6 +824,15 @@ impl Engine {
         out.truncate(first);
         out.extend(kept);
     }
+}
+
+/// The matches of `found` (in order of start, none longer than `longest` bytes) that may
+/// overlap `m`: every one that starts before `m` ends and could still reach past its start.
+fn near_matches<'a>(found: &'a [Match], longest: usize, m: &Match) -> &'a [Match] {
+    debug_assert!(found.is_sorted_by_key(|o| o.start));
+    let lo = found.partition_point(|o| o.start + longest <= m.start);
+    let hi = found.partition_point(|o| o.start < m.end);
+    &found[lo..hi.max(lo)]
 }
 
 /// Widens each window to whole lines (bounded by [`MAX_LINE_REACH`]) and merges overlaps, so
@@ -881,4 +895,39 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
 /// The longest match of a pattern, in bytes, when it is bounded.
 fn longest_match(pattern: &str) -> Option<usize> {
     regex_syntax::Parser::new().parse(pattern).ok()?.properties().maximum_len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_matches_hold_every_overlapping_match() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n) as usize
+        };
+        for round in 0..200 {
+            let mut found: Vec<Match> = (0..1 + next(60))
+                .map(|_| {
+                    let start = next(400);
+                    // Mostly short, sometimes empty, now and then one long match.
+                    let len = if next(20) == 0 { next(300) } else { next(12) };
+                    Match { rule: next(5) as u32, start, end: start + len, fingerprint: None }
+                })
+                .collect();
+            found.sort_unstable_by_key(|m| (m.start, m.end, m.rule));
+            let longest = found.iter().map(|m| m.end - m.start).max().unwrap();
+            let overlap = |a: &Match, b: &Match| a.start < b.end && b.start < a.end;
+            for m in &found {
+                let all: Vec<&Match> = found.iter().filter(|o| overlap(m, o)).collect();
+                let near: Vec<&Match> =
+                    near_matches(&found, longest, m).iter().filter(|o| overlap(m, o)).collect();
+                assert_eq!(near, all, "round {round}, match {m:?}");
+            }
+        }
+    }
 }
