@@ -60,15 +60,25 @@ impl Segment<'_> {
                 let bytes = self.text.as_bytes();
                 let mut out = Vec::with_capacity(spans.len());
                 let (mut pos, mut cur_line, mut line_start, mut first_line) = (0usize, *line, 0usize, true);
+                // Characters from the line's start to `pos`, carried from span to span: a long
+                // line dense with findings was counted again from its start for each one.
+                let mut chars_to_pos = 0u64;
                 for &(s, e) in spans {
                     debug_assert!(s >= pos, "spans must be sorted");
+                    let mut new_line = false;
                     for nl in memchr::memchr_iter(b'\n', &bytes[pos..s]) {
                         cur_line += 1;
                         line_start = pos + nl + 1;
                         first_line = false;
+                        new_line = true;
                     }
+                    chars_to_pos = if new_line {
+                        self.text[line_start..s].chars().count() as u64
+                    } else {
+                        chars_to_pos + self.text[pos..s].chars().count() as u64
+                    };
                     pos = s;
-                    let mut col = self.text[line_start..s].chars().count() as u64 + 1;
+                    let mut col = chars_to_pos + 1;
                     if first_line {
                         col += column;
                     }
@@ -121,5 +131,40 @@ mod tests {
         assert_eq!(locs[0], Location::Line(LineRange { start: 10, end: 10, start_column: 5 }));
         assert_eq!(locs[1], Location::Line(LineRange { start: 11, end: 11, start_column: 4 }));
         assert_eq!(locs[2], Location::Line(LineRange { start: 12, end: 12, start_column: 7 }));
+    }
+
+    /// Many spans on the same lines (several per line, multi-byte characters between them,
+    /// spans that hold line breaks): each column is the characters before it on its line.
+    #[test]
+    fn columns_of_many_spans_per_line() {
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(["né ", "x", "日本 ", "536 ", "\n", "ab\ncd "][i % 6]);
+        }
+        let seg = Segment {
+            text: &text,
+            context: &[],
+            context_id: None,
+            report: 0..text.len(),
+            origin: SegmentOrigin::Lines { line: 1, column: 0 },
+        };
+        let spans: Vec<(usize, usize)> = text
+            .char_indices()
+            .filter(|(_, c)| c.is_alphanumeric())
+            .map(|(i, _)| (i, (i + 6).min(text.len())))
+            .filter(|&(_, e)| text.is_char_boundary(e))
+            .collect();
+        let locs = seg.locate_sorted(&spans);
+        for (&(s, e), loc) in spans.iter().zip(&locs) {
+            let line_start = text[..s].rfind('\n').map_or(0, |p| p + 1);
+            let line = 1 + text[..s].matches('\n').count() as u64;
+            let end = line + text[s..e].matches('\n').count() as u64;
+            let column = text[line_start..s].chars().count() as u64 + 1;
+            assert_eq!(
+                *loc,
+                Location::Line(LineRange { start: line, end, start_column: column }),
+                "span at {s}"
+            );
+        }
     }
 }
