@@ -90,12 +90,8 @@ impl Gate {
         let mut guard = self.caches.get();
         let cache = &mut *guard;
         if text.len() >= WALKS_FROM {
-            let mut ends = Vec::new();
-            match self.walks::<WALKS>(cache, text, &mut ends) {
-                Ok(()) => {
-                    ends.into_iter().for_each(|(p, e)| f(p, e));
-                    return Ok(());
-                }
+            match self.walks::<WALKS>(cache, text, &mut f) {
+                Ok(()) => return Ok(()),
                 Err(Stop::GaveUp) => return Err(GaveUp),
                 // Built states were dropped mid-walk (so the other walk's state is gone), or
                 // a walk died: the plain walk below answers.
@@ -216,11 +212,13 @@ impl Gate {
     /// same: the ends of walk `j − 1` up to there, then walk `j`'s, are the ends of one walk
     /// from the start. Should walk `j − 1` not meet walk `j` within [`SYNC_WITHIN`] bytes, it
     /// walks on alone to the end and the later walks are dropped.
+    ///
+    /// `f` hears of the ends only once every walk is done (so not at all when they fail).
     fn walks<const WALKS: usize>(
         &self,
         cache: &mut Cache,
         text: &str,
-        ends: &mut Vec<(usize, usize)>,
+        f: &mut impl FnMut(usize, usize),
     ) -> Result<(), Stop> {
         let hay = text.as_bytes();
         let len = hay.len() / WALKS;
@@ -308,7 +306,9 @@ impl Gate {
         }
         let mut after = None;
         for j in 0..kept {
-            ends.extend(found[j].iter().filter(|&&(_, e)| after.is_none_or(|a| e > a)));
+            for &(p, e) in found[j].iter().filter(|&&(_, e)| after.is_none_or(|a| e > a)) {
+                f(p, e);
+            }
             after = Some(handed[j]);
         }
         Ok(())
@@ -418,9 +418,9 @@ mod tests {
             for walks in [3, 4, 7] {
                 let mut v = Vec::new();
                 let walked = match walks {
-                    3 => roomy.walks::<3>(&mut cache, &text, &mut v),
-                    4 => roomy.walks::<4>(&mut cache, &text, &mut v),
-                    _ => roomy.walks::<7>(&mut cache, &text, &mut v),
+                    3 => roomy.walks::<3>(&mut cache, &text, &mut |p, e| v.push((p, e))),
+                    4 => roomy.walks::<4>(&mut cache, &text, &mut |p, e| v.push((p, e))),
+                    _ => roomy.walks::<7>(&mut cache, &text, &mut |p, e| v.push((p, e))),
                 };
                 assert!(walked.is_ok());
                 assert_eq!(v, expected, "seed {seed}, {walks} walks");
