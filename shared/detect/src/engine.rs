@@ -109,8 +109,10 @@ thread_local! {
         std::cell::RefCell::new(Rejected { engine: u64::MAX, keys: HashSet::new() });
 }
 
-/// At most this many rejected matches are remembered per thread (then forgotten at once).
+/// At most this many rejected matches are remembered per thread (then forgotten at once),
+/// each at most this long (a longer match is rare, and would make the memory large).
 const REJECTED_KEEP: usize = 1 << 14;
+const REJECTED_LONGEST: usize = 256;
 
 /// One match of one rule of one engine, with the character before and after it (or the
 /// text's edge), which is everything its groups and value depend on.
@@ -135,6 +137,9 @@ impl RejectedKey {
     }
 
     fn remember(self) {
+        if self.key.len() > REJECTED_LONGEST {
+            return;
+        }
         REJECTED.with_borrow_mut(|r| {
             if r.engine != self.engine || r.keys.len() >= REJECTED_KEEP {
                 r.engine = self.engine;
