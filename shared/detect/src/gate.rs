@@ -152,12 +152,7 @@ impl Gate {
                 return Ok(next);
             }
         }
-        let clears = cache.clear_count();
-        let next = self.dfa.next_state(cache, sid, byte).map_err(|_| Stop::GaveUp)?;
-        if SHARED && cache.clear_count() != clears {
-            return Err(Stop::Cleared);
-        }
-        Ok(next)
+        building::<SHARED, _, _>(cache, |cache| self.dfa.next_state(cache, sid, byte))
     }
 
     /// A tagged state reached after the byte at `at`: its patterns' matches end at `at`
@@ -171,9 +166,7 @@ impl Gate {
         report: &mut impl FnMut(usize, usize),
     ) -> Result<(), Stop> {
         if sid.is_match() {
-            for i in 0..self.dfa.match_len(cache, sid) {
-                report(self.dfa.match_pattern(cache, sid, i).as_usize(), at);
-            }
+            self.report_matches(cache, sid, at, report);
             Ok(())
         } else if sid.is_quit() {
             Err(Stop::GaveUp)
@@ -189,17 +182,24 @@ impl Gate {
         len: usize,
         report: &mut impl FnMut(usize, usize),
     ) -> Result<(), Stop> {
-        let clears = cache.clear_count();
-        let sid = self.dfa.next_eoi_state(cache, sid).map_err(|_| Stop::GaveUp)?;
-        if SHARED && cache.clear_count() != clears {
-            return Err(Stop::Cleared);
-        }
+        let sid = building::<SHARED, _, _>(cache, |cache| self.dfa.next_eoi_state(cache, sid))?;
         if sid.is_match() {
-            for i in 0..self.dfa.match_len(cache, sid) {
-                report(self.dfa.match_pattern(cache, sid, i).as_usize(), len);
-            }
+            self.report_matches(cache, sid, len, report);
         }
         Ok(())
+    }
+
+    /// Every pattern of match state `sid`, as ending at `at`.
+    fn report_matches(
+        &self,
+        cache: &Cache,
+        sid: LazyStateID,
+        at: usize,
+        report: &mut impl FnMut(usize, usize),
+    ) {
+        for i in 0..self.dfa.match_len(cache, sid) {
+            report(self.dfa.match_pattern(cache, sid, i).as_usize(), at);
+        }
     }
 
     /// `WALKS` walks in one loop, walk `j` from offset `j·n/WALKS` of the n-byte text. Walk
@@ -225,14 +225,8 @@ impl Gate {
         let starts: [usize; WALKS] = std::array::from_fn(|j| j * len);
         let mut sids = [LazyStateID::default(); WALKS];
         for (j, sid) in sids.iter_mut().enumerate() {
-            let clears = cache.clear_count();
-            *sid = self
-                .dfa
-                .start_state_forward(cache, &Input::new(text).range(starts[j]..))
-                .map_err(|_| Stop::GaveUp)?;
-            if cache.clear_count() != clears {
-                return Err(Stop::Cleared);
-            }
+            let input = Input::new(text).range(starts[j]..);
+            *sid = building::<true, _, _>(cache, |cache| self.dfa.start_state_forward(cache, &input))?;
         }
         let mut found: [Vec<(usize, usize)>; WALKS] = std::array::from_fn(|_| Vec::new());
         // marks[j][t]: walk j's state once its first (t + 1)·MARK_EVERY bytes are walked.
@@ -343,6 +337,21 @@ impl Gate {
         *sids = cur;
         to - from
     }
+}
+
+/// Runs a lazy DFA operation that may build states (and so may clear the cache to make room).
+/// `SHARED`: other walks hold state IDs of this cache, void after a clear, so a clear stops
+/// the walks. Any failure of the operation is the DFA giving up.
+fn building<const SHARED: bool, T, E>(
+    cache: &mut Cache,
+    op: impl FnOnce(&mut Cache) -> Result<T, E>,
+) -> Result<T, Stop> {
+    let clears = cache.clear_count();
+    let done = op(cache).map_err(|_| Stop::GaveUp)?;
+    if SHARED && cache.clear_count() != clears {
+        return Err(Stop::Cleared);
+    }
+    Ok(done)
 }
 
 #[cfg(test)]
