@@ -110,22 +110,97 @@ fn reads_as_written(line: &[u8]) -> bool {
     if line.starts_with(b"\xEF\xBB\xBF") || memchr::memchr(b'\\', line).is_some() {
         return false;
     }
-    // Without escapes, quotes alternate: opening, closing, opening…
-    let mut outside_from = 0;
-    let mut quotes = memchr::memchr_iter(b'"', line);
-    loop {
-        let open = quotes.next();
-        let outside = &line[outside_from..open.unwrap_or(line.len())];
-        let exponent = outside.windows(2).any(|w| w[0].is_ascii_digit() && matches!(w[1], b'e' | b'E'));
-        if exponent {
+    // 64 bytes a step, as bit masks: a record is mostly short keys and values, and both a
+    // search call per quote and a byte-by-byte state machine cost more than the bytes.
+    let mut inside_before = 0u64; // all ones when a string is open at the block's start
+    let mut digit_before = 0u64; // the last byte of the block before was a digit
+    let mut open = None; // where the open string's text starts
+    for (k, chunk) in line.chunks(64).enumerate() {
+        let mut block = [0u8; 64]; // a NUL is no quote, digit or `e`
+        block[..chunk.len()].copy_from_slice(chunk);
+        let RecordMasks { quotes, digits, es } = RecordMasks::of(&block);
+        // Bit i: a string is open just after byte i (an opening quote's bit is set, a
+        // closing one's clear).
+        let inside = prefix_xor(quotes) ^ inside_before;
+        // A digit then `e` or `E` outside strings: adjacent bytes with no quote between,
+        // so both lie outside when the `e` does.
+        if ((digits << 1) | digit_before) & es & !inside != 0 {
             return false;
         }
-        let Some(open) = open else { return true };
-        let Some(close) = quotes.next() else { return true };
-        if close - open > 13 && crate::is_hex_token(&line[open + 1..close]) {
-            return false;
+        let mut q = quotes;
+        while q != 0 {
+            let at = 64 * k + q.trailing_zeros() as usize;
+            q &= q - 1;
+            match open.take() {
+                None => open = Some(at + 1),
+                Some(from) => {
+                    if at - from >= 13 && crate::is_hex_token(&line[from..at]) {
+                        return false;
+                    }
+                }
+            }
         }
-        outside_from = close + 1;
+        inside_before = if inside >> 63 == 1 { u64::MAX } else { 0 };
+        digit_before = digits >> 63;
+    }
+    // A string never closed is no value (the line is not JSON, and is read as text).
+    true
+}
+
+/// Prefix XOR: bit i is the parity of bits 0..=i.
+fn prefix_xor(mut x: u64) -> u64 {
+    for shift in [1, 2, 4, 8, 16, 32] {
+        x ^= x << shift;
+    }
+    x
+}
+
+/// Where a 64-byte block of a record has quotes, digits and `e`s (either case).
+#[derive(Debug, PartialEq, Eq)]
+struct RecordMasks {
+    quotes: u64,
+    digits: u64,
+    es: u64,
+}
+
+impl RecordMasks {
+    /// Sixteen bytes a step with SSE2, which every x86-64 processor has (`safe_arch` wraps
+    /// its intrinsics).
+    #[cfg(target_arch = "x86_64")]
+    fn of(block: &[u8; 64]) -> RecordMasks {
+        use safe_arch::{
+            bitand_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, cmp_gt_mask_i8_m128i, cmp_lt_mask_i8_m128i,
+            m128i, move_mask_i8_m128i, set_splat_i8_m128i,
+        };
+        let (mut quotes, mut digits, mut es) = (0u64, 0u64, 0u64);
+        for (k, chunk) in block.chunks_exact(16).enumerate() {
+            let v = m128i::from(<[u8; 16]>::try_from(chunk).expect("16 bytes"));
+            let bits = |m| u64::from(move_mask_i8_m128i(m) as u16) << (16 * k);
+            quotes |= bits(cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"' as i8)));
+            // Signed compares: bytes above 0x7f are negative, so no digits.
+            let above = cmp_gt_mask_i8_m128i(v, set_splat_i8_m128i(b'0' as i8 - 1));
+            digits |= bits(bitand_m128i(above, cmp_lt_mask_i8_m128i(v, set_splat_i8_m128i(b'9' as i8 + 1))));
+            let folded = bitor_m128i(v, set_splat_i8_m128i(0x20));
+            es |= bits(cmp_eq_mask_i8_m128i(folded, set_splat_i8_m128i(b'e' as i8)));
+        }
+        RecordMasks { quotes, digits, es }
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    fn of(block: &[u8; 64]) -> RecordMasks {
+        RecordMasks::bytewise(block)
+    }
+
+    /// Byte by byte, where there is no SSE2.
+    #[cfg_attr(target_arch = "x86_64", allow(dead_code))] // tested against the SSE2 reading
+    fn bytewise(block: &[u8; 64]) -> RecordMasks {
+        let mask =
+            |f: fn(u8) -> bool| block.iter().enumerate().fold(0u64, |m, (i, &b)| m | (u64::from(f(b)) << i));
+        RecordMasks {
+            quotes: mask(|b| b == b'"'),
+            digits: mask(|b| b.is_ascii_digit()),
+            es: mask(|b| b | 0x20 == b'e'),
+        }
     }
 }
 
@@ -512,10 +587,31 @@ mod tests {
         true
     }
 
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn sse2_record_masks_agree_with_the_bytewise_ones() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let alphabet = b"\"eE09e5 x\\\xc3\xa9/:{";
+        for round in 0..20_000 {
+            let mut block = [0u8; 64];
+            for b in &mut block {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *b = if round % 3 == 0 { x as u8 } else { alphabet[(x % alphabet.len() as u64) as usize] };
+            }
+            assert_eq!(RecordMasks::of(&block), RecordMasks::bytewise(&block), "{block:?}");
+        }
+    }
+
     #[test]
     fn the_line_check_agrees_with_a_plain_one() {
-        let pieces: [&[u8]; 14] = [
+        let pieces: [&[u8]; 18] = [
             b"\"",
+            b"abcdef0123456",
+            b"   fb34a72017af4780   ",
+            b"\xe3\x80\x80fb34a72017af4780",
+            b"fb34a72017af4780fb34a7",
             b"1",
             b"e",
             b"E",

@@ -70,6 +70,12 @@ impl<F: FnMut(&Segment<'_>)> SegmentSink for F {
 /// A value of 13 to 19 hex digits with a letter (around it, white space): the tokens the
 /// pipeline counts to tell a column of hex tokens. A line holding one is always parsed.
 pub(crate) fn is_hex_token(value: &[u8]) -> bool {
+    // Longer than a token, and no end a trim could take off: no token (most such values
+    // are UUIDs and longer hashes, and this spares their UTF-8 check).
+    let untrimmable = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+    if value.len() > 19 && untrimmable(value.first()) && untrimmable(value.last()) {
+        return false;
+    }
     let token = std::str::from_utf8(value).map_or("", str::trim).as_bytes();
     (13..=19).contains(&token.len())
         && token.iter().all(u8::is_ascii_hexdigit)
@@ -215,4 +221,33 @@ fn read_full<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
         }
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hex_token;
+
+    #[test]
+    fn hex_tokens_are_13_to_19_hex_digits_with_a_letter_once_trimmed() {
+        for token in [
+            "fb34a72017af4780",
+            "  fb34a72017af4780     ",
+            "fb34a72017af4780      ",
+            "\u{3000}fb34a72017af4780",
+            "abcdef0123456",
+        ] {
+            assert!(is_hex_token(token.as_bytes()), "{token:?}");
+        }
+        let not_tokens = [
+            "fb34a72017af4780fb34a7",               // too long
+            "4442378565927686",                     // no letter
+            "fb34a72017af",                         // too short
+            "c10b7fe2-0476-4f11-9091-1011144d0529", // a UUID
+            "fb34a72017af478g",                     // not hex
+            "  fb34a72017af4780fb34a7  ",           // too long once trimmed
+        ];
+        for value in not_tokens {
+            assert!(!is_hex_token(value.as_bytes()), "{value:?}");
+        }
+    }
 }
