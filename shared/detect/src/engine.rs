@@ -272,7 +272,10 @@ impl Engine {
             if rule.keyword_required {
                 for k in &rule.keywords {
                     let s = slot(k, &mut targets);
-                    targets[s].keyword_of.push(i);
+                    // A keyword listed twice (or twice once lower-cased) is one hit, not two.
+                    if targets[s].keyword_of.last() != Some(&i) {
+                        targets[s].keyword_of.push(i);
+                    }
                 }
             } else if !rule.anchors.is_empty() {
                 for a in &rule.anchors {
@@ -585,6 +588,10 @@ impl Engine {
                 hits.extend(kws.chain(terms));
             }
             let anchors = t.anchor_of.iter().chain(&t.start_anchor_of);
+            // An anchor that must open its line runs nothing elsewhere (`account` in a URL
+            // path is no form's label): dropped here, before the hits are sorted.
+            let anchors = anchors
+                .filter(|&&rule| !self.rules[rule as usize].anchors_open_lines || opens_line(text, start));
             hits.extend(anchors.map(|&rule| Hit { rule, start, end, keyword: false }));
         };
         let mut gave_up = false;
@@ -632,16 +639,10 @@ impl Engine {
             windows.clear();
             kw.clear();
             for h in group {
-                if rule.anchors_open_lines && !opens_line(text, h.start) {
-                    continue;
-                }
                 windows.push((h.start.saturating_sub(reach), (h.end + reach).min(text.len())));
                 if h.keyword {
                     kw.push((h.start, h.end));
                 }
-            }
-            if windows.is_empty() {
-                continue;
             }
             let windows = line_windows(text, windows);
             around.push(RuleWindows { rule: rule_idx, windows, keyword_hits: kw.clone() });
