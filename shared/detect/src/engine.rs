@@ -101,12 +101,15 @@ pub struct Engine {
 /// A match a rule's value checks turned down, as remembered per thread ([`RejectedKey`]).
 struct Rejected {
     engine: u64,
-    keys: HashSet<String>,
+    keys: HashSet<Vec<u8>>,
+    /// The key of the match being looked up, written here instead of a new allocation per
+    /// match (most matches are looked up, few remembered).
+    scratch: Vec<u8>,
 }
 
 thread_local! {
     static REJECTED: std::cell::RefCell<Rejected> =
-        std::cell::RefCell::new(Rejected { engine: u64::MAX, keys: HashSet::new() });
+        std::cell::RefCell::new(Rejected { engine: u64::MAX, keys: HashSet::new(), scratch: Vec::new() });
 }
 
 /// At most this many rejected matches are remembered per thread (then forgotten at once),
@@ -116,28 +119,48 @@ const REJECTED_LONGEST: usize = 256;
 
 /// One match of one rule of one engine, with the character before and after it (or the
 /// text's edge), which is everything its groups and value depend on.
-struct RejectedKey {
+struct RejectedKey<'a> {
     engine: u64,
-    key: String,
+    rule: u32,
+    /// Whether a character stands before and after the match (else the text's edge).
+    edges: u8,
+    /// The match with those characters.
+    around: &'a str,
 }
 
-impl RejectedKey {
-    fn new(engine: u64, rule: u32, hay: &str, start: usize, end: usize) -> RejectedKey {
+impl<'a> RejectedKey<'a> {
+    fn new(engine: u64, rule: u32, hay: &'a str, start: usize, end: usize) -> RejectedKey<'a> {
         let before = hay[..start].chars().next_back();
         let after = hay[end..].chars().next();
         let lo = start - before.map_or(0, char::len_utf8);
         let hi = end + after.map_or(0, char::len_utf8);
-        let edge = |c: Option<char>| if c.is_some() { '+' } else { '|' };
-        let key = format!("{rule}{}{}{}", edge(before), edge(after), &hay[lo..hi]);
-        RejectedKey { engine, key }
+        let edges = u8::from(before.is_some()) | (u8::from(after.is_some()) << 1);
+        RejectedKey { engine, rule, edges, around: &hay[lo..hi] }
+    }
+
+    /// The key's bytes: rule, edges, text.
+    fn write(&self, out: &mut Vec<u8>) {
+        out.clear();
+        out.extend_from_slice(&self.rule.to_le_bytes());
+        out.push(self.edges);
+        out.extend_from_slice(self.around.as_bytes());
     }
 
     fn rejected(&self) -> bool {
-        REJECTED.with_borrow(|r| r.engine == self.engine && r.keys.contains(&self.key))
+        REJECTED.with_borrow_mut(|r| {
+            if r.engine != self.engine {
+                return false;
+            }
+            let mut key = std::mem::take(&mut r.scratch);
+            self.write(&mut key);
+            let found = r.keys.contains(&key);
+            r.scratch = key;
+            found
+        })
     }
 
     fn remember(self) {
-        if self.key.len() > REJECTED_LONGEST {
+        if self.around.len() > REJECTED_LONGEST {
             return;
         }
         REJECTED.with_borrow_mut(|r| {
@@ -145,7 +168,9 @@ impl RejectedKey {
                 r.engine = self.engine;
                 r.keys.clear();
             }
-            r.keys.insert(self.key);
+            let mut key = Vec::with_capacity(5 + self.around.len());
+            self.write(&mut key);
+            r.keys.insert(key);
         })
     }
 }
