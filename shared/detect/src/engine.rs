@@ -210,6 +210,8 @@ impl KeywordGroup {
 #[derive(Default)]
 struct Scratch {
     hits: Vec<Hit>,
+    /// Room for [`sort_hits`].
+    sorted: Vec<Hit>,
     windows: Vec<(usize, usize)>,
     kw: Vec<(usize, usize)>,
     /// Where the gate's patterns matched: (unanchored rule's index in `unanchored`, end).
@@ -601,7 +603,7 @@ impl Engine {
     }
 
     fn scan_with(&self, text: &str, context: &ContextHits, out: &mut Vec<Match>, scratch: &mut Scratch) {
-        let Scratch { hits, windows, kw, ends, regions } = scratch;
+        let Scratch { hits, sorted, windows, kw, ends, regions } = scratch;
         hits.clear();
         ends.clear();
         regions.clear();
@@ -646,7 +648,7 @@ impl Engine {
             }
         }
         self.literals.for_each_term(text, &mut push_hit);
-        hits.sort_unstable_by_key(|h| (h.rule, h.start, h.end));
+        sort_hits(hits, sorted, self.rules.len());
         hits.dedup_by_key(|h| (h.rule, h.start, h.end));
 
         let mut around: Vec<RuleWindows> = Vec::new();
@@ -924,6 +926,35 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
 }
 
 /// The longest match of a pattern, in bytes, when it is bounded.
+/// Sorts hits by rule, then start, then end. Many hits (a long text's) are counted into
+/// their rules first: hits come from the two literal passes each in order of their start, so
+/// a rule's share is one or two sorted runs, which the stable sort merges in one pass; a
+/// comparison sort of them all took 3% of a scan of logs.
+fn sort_hits(hits: &mut Vec<Hit>, sorted: &mut Vec<Hit>, rules: usize) {
+    if hits.len() < 256 {
+        hits.sort_unstable_by_key(|h| (h.rule, h.start, h.end));
+        return;
+    }
+    let mut first = vec![0usize; rules + 1];
+    for h in hits.iter() {
+        first[h.rule as usize + 1] += 1;
+    }
+    for r in 0..rules {
+        first[r + 1] += first[r];
+    }
+    sorted.clear();
+    sorted.resize(hits.len(), hits[0]);
+    let mut next = first.clone();
+    for &h in hits.iter() {
+        sorted[next[h.rule as usize]] = h;
+        next[h.rule as usize] += 1;
+    }
+    for r in 0..rules {
+        sorted[first[r]..first[r + 1]].sort_by_key(|h| (h.start, h.end));
+    }
+    std::mem::swap(hits, sorted);
+}
+
 fn longest_match(pattern: &str) -> Option<usize> {
     regex_syntax::Parser::new().parse(pattern).ok()?.properties().maximum_len()
 }
@@ -931,6 +962,37 @@ fn longest_match(pattern: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hits_sort_by_rule_start_and_end_however_many() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for n in [0, 1, 5, 255, 256, 300, 5000] {
+            // Two runs in order of start, as the two literal passes give them.
+            let mut hits: Vec<Hit> = (0..n)
+                .map(|i| {
+                    let start = if i < n / 3 { i * 7 } else { (i - n / 3) * 5 } + (next() % 3) as usize;
+                    Hit {
+                        rule: (next() % 40) as u32,
+                        start,
+                        end: start + 1 + (next() % 4) as usize,
+                        keyword: false,
+                    }
+                })
+                .collect();
+            let mut expected: Vec<(u32, usize, usize)> =
+                hits.iter().map(|h| (h.rule, h.start, h.end)).collect();
+            expected.sort_unstable();
+            sort_hits(&mut hits, &mut Vec::new(), 40);
+            let got: Vec<(u32, usize, usize)> = hits.iter().map(|h| (h.rule, h.start, h.end)).collect();
+            assert_eq!(got, expected, "{n} hits");
+        }
+    }
 
     #[test]
     fn near_matches_hold_every_overlapping_match() {
