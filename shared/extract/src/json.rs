@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 use std::io::{BufReader, Read};
 
+use crate::bytemask::{Block, ByteTest};
+
 use serde_json::Value;
 use sluice_finding::{Reason, Status};
 
@@ -116,9 +118,10 @@ fn reads_as_written(line: &[u8]) -> bool {
     let mut digit_before = 0u64; // the last byte of the block before was a digit
     let mut open = None; // where the open string's text starts
     for (k, chunk) in line.chunks(64).enumerate() {
-        let mut block = [0u8; 64]; // a NUL is no quote, digit or `e`
-        block[..chunk.len()].copy_from_slice(chunk);
-        let RecordMasks { quotes, digits, es } = RecordMasks::of(&block);
+        let block = Block::padded(chunk); // a NUL is no quote, digit or `e`
+        let quotes = block.mask(ByteTest::Is(b'"'));
+        let digits = block.mask(ByteTest::Within(b'0', b'9'));
+        let es = block.mask(ByteTest::EitherCase(b'e'));
         // Bit i: a string is open just after byte i (an opening quote's bit is set, a
         // closing one's clear).
         let inside = prefix_xor(quotes) ^ inside_before;
@@ -153,55 +156,6 @@ fn prefix_xor(mut x: u64) -> u64 {
         x ^= x << shift;
     }
     x
-}
-
-/// Where a 64-byte block of a record has quotes, digits and `e`s (either case).
-#[derive(Debug, PartialEq, Eq)]
-struct RecordMasks {
-    quotes: u64,
-    digits: u64,
-    es: u64,
-}
-
-impl RecordMasks {
-    /// Sixteen bytes a step with SSE2, which every x86-64 processor has (`safe_arch` wraps
-    /// its intrinsics).
-    #[cfg(target_arch = "x86_64")]
-    fn of(block: &[u8; 64]) -> RecordMasks {
-        use safe_arch::{
-            bitand_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, cmp_gt_mask_i8_m128i, cmp_lt_mask_i8_m128i,
-            m128i, move_mask_i8_m128i, set_splat_i8_m128i,
-        };
-        let (mut quotes, mut digits, mut es) = (0u64, 0u64, 0u64);
-        for (k, chunk) in block.chunks_exact(16).enumerate() {
-            let v = m128i::from(<[u8; 16]>::try_from(chunk).expect("16 bytes"));
-            let bits = |m| u64::from(move_mask_i8_m128i(m) as u16) << (16 * k);
-            quotes |= bits(cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"' as i8)));
-            // Signed compares: bytes above 0x7f are negative, so no digits.
-            let above = cmp_gt_mask_i8_m128i(v, set_splat_i8_m128i(b'0' as i8 - 1));
-            digits |= bits(bitand_m128i(above, cmp_lt_mask_i8_m128i(v, set_splat_i8_m128i(b'9' as i8 + 1))));
-            let folded = bitor_m128i(v, set_splat_i8_m128i(0x20));
-            es |= bits(cmp_eq_mask_i8_m128i(folded, set_splat_i8_m128i(b'e' as i8)));
-        }
-        RecordMasks { quotes, digits, es }
-    }
-
-    #[cfg(not(target_arch = "x86_64"))]
-    fn of(block: &[u8; 64]) -> RecordMasks {
-        RecordMasks::bytewise(block)
-    }
-
-    /// Byte by byte, where there is no SSE2.
-    #[cfg_attr(target_arch = "x86_64", allow(dead_code))] // tested against the SSE2 reading
-    fn bytewise(block: &[u8; 64]) -> RecordMasks {
-        let mask =
-            |f: fn(u8) -> bool| block.iter().enumerate().fold(0u64, |m, (i, &b)| m | (u64::from(f(b)) << i));
-        RecordMasks {
-            quotes: mask(|b| b == b'"'),
-            digits: mask(|b| b.is_ascii_digit()),
-            es: mask(|b| b | 0x20 == b'e'),
-        }
-    }
 }
 
 /// The text of a record: borrowed when it is UTF-8 already (nearly always; no copy per line).
@@ -585,23 +539,6 @@ mod tests {
             }
         }
         true
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[test]
-    fn sse2_record_masks_agree_with_the_bytewise_ones() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let alphabet = b"\"eE09e5 x\\\xc3\xa9/:{";
-        for round in 0..20_000 {
-            let mut block = [0u8; 64];
-            for b in &mut block {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                *b = if round % 3 == 0 { x as u8 } else { alphabet[(x % alphabet.len() as u64) as usize] };
-            }
-            assert_eq!(RecordMasks::of(&block), RecordMasks::bytewise(&block), "{block:?}");
-        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! segment knows how to turn a byte span of its text into a [`Location`].
 
 mod archive;
+mod bytemask;
 mod columnar;
 mod decode;
 mod email;

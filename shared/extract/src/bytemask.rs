@@ -1,0 +1,96 @@
+//! Which bytes of a 64-byte block pass a test, one bit each (first byte lowest): how the
+//! record checks step over a line 64 bytes at a time instead of byte by byte.
+
+/// What a byte is tested for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ByteTest {
+    Is(u8),
+    /// Within an ASCII range, both ends included.
+    Within(u8, u8),
+    /// An ASCII letter in either case (given in lower case).
+    EitherCase(u8),
+}
+
+/// 64 bytes of a line, zero-padded past its end.
+pub(crate) struct Block([u8; 64]);
+
+impl Block {
+    pub fn padded(chunk: &[u8]) -> Block {
+        let mut block = [0u8; 64];
+        block[..chunk.len()].copy_from_slice(chunk);
+        Block(block)
+    }
+
+    /// Sixteen bytes a step with SSE2, which every x86-64 processor has (`safe_arch` wraps
+    /// its intrinsics).
+    #[cfg(target_arch = "x86_64")]
+    pub fn mask(&self, test: ByteTest) -> u64 {
+        use safe_arch::{
+            bitand_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, cmp_gt_mask_i8_m128i, cmp_lt_mask_i8_m128i,
+            m128i, move_mask_i8_m128i, set_splat_i8_m128i,
+        };
+        let splat = |b: u8| set_splat_i8_m128i(b as i8);
+        let mut mask = 0u64;
+        for (k, chunk) in self.0.chunks_exact(16).enumerate() {
+            let v = m128i::from(<[u8; 16]>::try_from(chunk).expect("16 bytes"));
+            let hits = match test {
+                ByteTest::Is(b) => cmp_eq_mask_i8_m128i(v, splat(b)),
+                // Signed compares: bytes above 0x7f are negative, so in no ASCII range.
+                ByteTest::Within(lo, hi) => bitand_m128i(
+                    cmp_gt_mask_i8_m128i(v, set_splat_i8_m128i(lo as i8 - 1)),
+                    cmp_lt_mask_i8_m128i(v, set_splat_i8_m128i(hi as i8 + 1)),
+                ),
+                ByteTest::EitherCase(b) => cmp_eq_mask_i8_m128i(bitor_m128i(v, splat(0x20)), splat(b)),
+            };
+            mask |= u64::from(move_mask_i8_m128i(hits) as u16) << (16 * k);
+        }
+        mask
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    pub fn mask(&self, test: ByteTest) -> u64 {
+        self.mask_bytewise(test)
+    }
+
+    /// Byte by byte, where there is no SSE2.
+    #[cfg_attr(target_arch = "x86_64", allow(dead_code))] // tested against the SSE2 reading
+    fn mask_bytewise(&self, test: ByteTest) -> u64 {
+        let passes = |b: u8| match test {
+            ByteTest::Is(x) => b == x,
+            ByteTest::Within(lo, hi) => (lo..=hi).contains(&b),
+            ByteTest::EitherCase(x) => b.is_ascii_alphabetic() && b.to_ascii_lowercase() == x,
+        };
+        self.0.iter().enumerate().fold(0u64, |m, (i, &b)| m | (u64::from(passes(b)) << i))
+    }
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sse2_masks_agree_with_the_bytewise_ones() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let alphabet = b"\"eE09e5 x\\\xc3\xa9/:{,\t";
+        let tests = [
+            ByteTest::Is(b'"'),
+            ByteTest::Is(b','),
+            ByteTest::Is(b'\t'),
+            ByteTest::Within(b'0', b'9'),
+            ByteTest::EitherCase(b'e'),
+        ];
+        for round in 0..20_000 {
+            let mut bytes = [0u8; 64];
+            for b in &mut bytes {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *b = if round % 3 == 0 { x as u8 } else { alphabet[(x % alphabet.len() as u64) as usize] };
+            }
+            let block = Block(bytes);
+            for test in tests {
+                assert_eq!(block.mask(test), block.mask_bytewise(test), "{test:?} {bytes:?}");
+            }
+        }
+    }
+}
