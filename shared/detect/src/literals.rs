@@ -369,7 +369,7 @@ static CLASS: [u8; 256] = {
 /// that follows no alphanumeric one, or an upper-case letter after a lower-case run of two
 /// or more (`homePhone`).
 ///
-/// ASCII text is classified eight bytes at a time into bit masks (most objects are ASCII);
+/// ASCII text is classified 64 bytes at a time into bit masks ([`BlockClasses`]; most objects are ASCII);
 /// a 64-byte block with any other byte is decoded character by character.
 #[inline(always)]
 pub(crate) fn for_each_term_start(text: &str, skip_digits: bool, mut f: impl FnMut(usize)) {
