@@ -563,23 +563,8 @@ mod tests {
             b"{",
             b"ab",
         ];
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..20_000 {
-            let mut line = Vec::new();
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            let n = (rng % 90) as usize;
-            for _ in 0..n {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                let piece = pieces[(rng % pieces.len() as u64) as usize];
-                if piece == b"\\" && !rng.is_multiple_of(7) {
-                    continue; // escapes are rare, or nearly every line would have one
-                }
-                line.extend_from_slice(piece);
-            }
+        // Escapes are rare, or nearly every line would have one.
+        for line in crate::random_lines(&pieces, b"\\", 7, 90) {
             assert_eq!(
                 reads_as_written(&line),
                 reads_as_written_plainly(&line),

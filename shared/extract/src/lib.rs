@@ -224,6 +224,37 @@ fn read_full<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
+/// Random lines for the tests that hold a fast line check to a plain one.
+#[cfg(test)]
+pub(crate) fn random_lines(
+    pieces: &[&'static [u8]],
+    rare: &[u8],
+    rare_one_in: u64,
+    max_pieces: u64,
+) -> impl Iterator<Item = Vec<u8>> {
+    let mut rng = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let pieces = pieces.to_vec();
+    let rare = rare.to_vec();
+    (0..20_000).map(move |_| {
+        let mut line = Vec::new();
+        for _ in 0..next() % max_pieces {
+            let r = next();
+            let piece = pieces[(r % pieces.len() as u64) as usize];
+            if piece == rare.as_slice() && !r.is_multiple_of(rare_one_in) {
+                continue; // rare, or nearly every line would have one
+            }
+            line.extend_from_slice(piece);
+        }
+        line
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_hex_token;

@@ -255,22 +255,8 @@ mod tests {
             b"\"",
             b"\x00",
         ];
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        for round in 0..20_000 {
-            let mut line = Vec::new();
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            for _ in 0..(rng % 60) {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                let piece = pieces[(rng % pieces.len() as u64) as usize];
-                if piece == b"\"" && !rng.is_multiple_of(9) {
-                    continue; // quotes are rare, or nearly every row would have one
-                }
-                line.extend_from_slice(piece);
-            }
+        // Quotes are rare, or nearly every row would have one.
+        for (round, mut line) in crate::random_lines(&pieces, b"\"", 9, 60).enumerate() {
             if round % 2 == 0 {
                 line.push(b'\n');
             }
