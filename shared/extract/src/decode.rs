@@ -78,28 +78,13 @@ impl<R: Read> Utf8Reader<R> {
         }
     }
 
-    fn read_inner(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            match self.inner.read(buf) {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                other => return other,
-            }
-        }
-    }
-
     /// Decodes the next piece: the `held` bytes already at the front of `input`, then what
     /// the inner reader gives.
     fn refill(&mut self, held: usize) -> io::Result<()> {
         if self.input.len() < held + (64 << 10) {
             self.input.resize(held + (64 << 10), 0);
         }
-        let n = loop {
-            match self.inner.read(&mut self.input[held..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            }
-        };
+        let n = read_once(&mut self.inner, &mut self.input[held..])?;
         let last = n == 0;
         let total = held + n;
         let cap = self.decoder.max_utf8_buffer_length(total).unwrap_or(total * 3 + 16).max(16);
@@ -138,7 +123,7 @@ impl<R: Read> Utf8Reader<R> {
         loop {
             let held = self.cut.len();
             buf[..held].copy_from_slice(&self.cut);
-            let n = self.read_inner(&mut buf[held..])?;
+            let n = read_once(&mut self.inner, &mut buf[held..])?;
             let filled = &buf[..held + n];
             if self.passed == 0 && (filled.starts_with(BOM) || (n > 0 && BOM.starts_with(filled))) {
                 let filled = filled.to_vec();
@@ -165,6 +150,16 @@ impl<R: Read> Utf8Reader<R> {
                 self.passed += valid as u64;
                 return Ok(Some(valid));
             }
+        }
+    }
+}
+
+/// One read, retried when a signal interrupted it.
+fn read_once<R: Read>(reader: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match reader.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
         }
     }
 }
