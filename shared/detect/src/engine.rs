@@ -925,7 +925,6 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// The longest match of a pattern, in bytes, when it is bounded.
 /// Sorts hits by rule, then start, then end. Many hits (a long text's) are counted into
 /// their rules first: hits come from the two literal passes each in order of their start, so
 /// a rule's share is one or two sorted runs, which the stable sort merges in one pass; a
@@ -955,6 +954,7 @@ fn sort_hits(hits: &mut Vec<Hit>, sorted: &mut Vec<Hit>, rules: usize) {
     std::mem::swap(hits, sorted);
 }
 
+/// The longest match of a pattern, in bytes, when it is bounded.
 fn longest_match(pattern: &str) -> Option<usize> {
     regex_syntax::Parser::new().parse(pattern).ok()?.properties().maximum_len()
 }

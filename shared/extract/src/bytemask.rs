@@ -11,27 +11,37 @@ pub(crate) enum ByteTest {
     EitherCase(u8),
 }
 
-/// 64 bytes of a line, zero-padded past its end.
-pub(crate) struct Block([u8; 64]);
+/// Up to 64 bytes of a line, zero-padded past its end; the padding passes no test.
+pub(crate) struct Block {
+    bytes: [u8; 64],
+    /// Bits of the bytes that are the line's (not padding).
+    real: u64,
+}
 
 impl Block {
     pub fn padded(chunk: &[u8]) -> Block {
-        let mut block = [0u8; 64];
-        block[..chunk.len()].copy_from_slice(chunk);
-        Block(block)
+        let mut bytes = [0u8; 64];
+        bytes[..chunk.len()].copy_from_slice(chunk);
+        let real = if chunk.len() >= 64 { u64::MAX } else { (1u64 << chunk.len()) - 1 };
+        Block { bytes, real }
+    }
+
+    /// Which of the line's bytes pass `test`.
+    pub fn mask(&self, test: ByteTest) -> u64 {
+        self.mask_padded(test) & self.real
     }
 
     /// Sixteen bytes a step with SSE2, which every x86-64 processor has (`safe_arch` wraps
     /// its intrinsics).
     #[cfg(target_arch = "x86_64")]
-    pub fn mask(&self, test: ByteTest) -> u64 {
+    fn mask_padded(&self, test: ByteTest) -> u64 {
         use safe_arch::{
             bitand_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, cmp_gt_mask_i8_m128i, cmp_lt_mask_i8_m128i,
             m128i, move_mask_i8_m128i, set_splat_i8_m128i,
         };
         let splat = |b: u8| set_splat_i8_m128i(b as i8);
         let mut mask = 0u64;
-        for (k, chunk) in self.0.chunks_exact(16).enumerate() {
+        for (k, chunk) in self.bytes.chunks_exact(16).enumerate() {
             let v = m128i::from(<[u8; 16]>::try_from(chunk).expect("16 bytes"));
             let hits = match test {
                 ByteTest::Is(b) => cmp_eq_mask_i8_m128i(v, splat(b)),
@@ -48,7 +58,7 @@ impl Block {
     }
 
     #[cfg(not(target_arch = "x86_64"))]
-    pub fn mask(&self, test: ByteTest) -> u64 {
+    fn mask_padded(&self, test: ByteTest) -> u64 {
         self.mask_bytewise(test)
     }
 
@@ -60,14 +70,22 @@ impl Block {
             ByteTest::Within(lo, hi) => (lo..=hi).contains(&b),
             ByteTest::EitherCase(x) => b.is_ascii_alphabetic() && b.to_ascii_lowercase() == x,
         };
-        self.0.iter().enumerate().fold(0u64, |m, (i, &b)| m | (u64::from(passes(b)) << i))
+        self.bytes.iter().enumerate().fold(0u64, |m, (i, &b)| m | (u64::from(passes(b)) << i))
     }
 }
 
-#[cfg(all(test, target_arch = "x86_64"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 
+    #[test]
+    fn padding_passes_no_test() {
+        let block = Block::padded(b"a,\0b");
+        assert_eq!(block.mask(ByteTest::Is(0)), 0b0100);
+        assert_eq!(block.mask(ByteTest::Is(b',')), 0b0010);
+    }
+
+    #[cfg(target_arch = "x86_64")]
     #[test]
     fn sse2_masks_agree_with_the_bytewise_ones() {
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
@@ -87,9 +105,9 @@ mod tests {
                 x ^= x << 17;
                 *b = if round % 3 == 0 { x as u8 } else { alphabet[(x % alphabet.len() as u64) as usize] };
             }
-            let block = Block(bytes);
+            let block = Block::padded(&bytes);
             for test in tests {
-                assert_eq!(block.mask(test), block.mask_bytewise(test), "{test:?} {bytes:?}");
+                assert_eq!(block.mask_padded(test), block.mask_bytewise(test), "{test:?} {bytes:?}");
             }
         }
     }

@@ -118,7 +118,7 @@ fn reads_as_written(line: &[u8]) -> bool {
     let mut digit_before = 0u64; // the last byte of the block before was a digit
     let mut open = None; // where the open string's text starts
     for (k, chunk) in line.chunks(64).enumerate() {
-        let block = Block::padded(chunk); // a NUL is no quote, digit or `e`
+        let block = Block::padded(chunk);
         let quotes = block.mask(ByteTest::Is(b'"'));
         let digits = block.mask(ByteTest::Within(b'0', b'9'));
         let es = block.mask(ByteTest::EitherCase(b'e'));

@@ -69,9 +69,6 @@ fn reads_as_written(line: &[u8], delimiter: u8) -> bool {
     let mut field_start = 0;
     for (k, chunk) in body.chunks(64).enumerate() {
         let mut delimiters = Block::padded(chunk).mask(ByteTest::Is(delimiter));
-        if chunk.len() < 64 {
-            delimiters &= (1u64 << chunk.len()) - 1; // not the padding (a NUL delimiter)
-        }
         while delimiters != 0 {
             let at = 64 * k + delimiters.trailing_zeros() as usize;
             delimiters &= delimiters - 1;
