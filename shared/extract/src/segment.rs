@@ -65,13 +65,18 @@ impl Segment<'_> {
                 let mut chars_to_pos = 0u64;
                 for &(s, e) in spans {
                     debug_assert!(s >= pos, "spans must be sorted");
-                    let mut new_line = false;
-                    for nl in memchr::memchr_iter(b'\n', &bytes[pos..s]) {
-                        cur_line += 1;
-                        line_start = pos + nl + 1;
-                        first_line = false;
-                        new_line = true;
-                    }
+                    // Counted in bulk, then the last one found: a call per line break cost
+                    // more than the rest of locating a finding.
+                    let gap = &bytes[pos..s];
+                    let new_line = match memchr::memrchr(b'\n', gap) {
+                        Some(last) => {
+                            cur_line += memchr::memchr_iter(b'\n', gap).count() as u64;
+                            line_start = pos + last + 1;
+                            first_line = false;
+                            true
+                        }
+                        None => false,
+                    };
                     chars_to_pos = if new_line {
                         self.text[line_start..s].chars().count() as u64
                     } else {
@@ -134,7 +139,8 @@ mod tests {
     }
 
     /// Many spans on the same lines (several per line, multi-byte characters between them,
-    /// spans that hold line breaks): each column is the characters before it on its line.
+    /// spans that hold line breaks), and sparser ones with many line breaks between two:
+    /// each line is the line breaks before it, each column the characters before it on its line.
     #[test]
     fn columns_of_many_spans_per_line() {
         let mut text = String::new();
@@ -148,23 +154,26 @@ mod tests {
             report: 0..text.len(),
             origin: SegmentOrigin::Lines { line: 1, column: 0 },
         };
-        let spans: Vec<(usize, usize)> = text
-            .char_indices()
-            .filter(|(_, c)| c.is_alphanumeric())
-            .map(|(i, _)| (i, (i + 6).min(text.len())))
-            .filter(|&(_, e)| text.is_char_boundary(e))
-            .collect();
-        let locs = seg.locate_sorted(&spans);
-        for (&(s, e), loc) in spans.iter().zip(&locs) {
-            let line_start = text[..s].rfind('\n').map_or(0, |p| p + 1);
-            let line = 1 + text[..s].matches('\n').count() as u64;
-            let end = line + text[s..e].matches('\n').count() as u64;
-            let column = text[line_start..s].chars().count() as u64 + 1;
-            assert_eq!(
-                *loc,
-                Location::Line(LineRange { start: line, end, start_column: column }),
-                "span at {s}"
-            );
+        for every in [1, 7, 60] {
+            let spans: Vec<(usize, usize)> = text
+                .char_indices()
+                .filter(|(_, c)| c.is_alphanumeric())
+                .map(|(i, _)| (i, (i + 6).min(text.len())))
+                .filter(|&(_, e)| text.is_char_boundary(e))
+                .step_by(every)
+                .collect();
+            let locs = seg.locate_sorted(&spans);
+            for (&(s, e), loc) in spans.iter().zip(&locs) {
+                let line_start = text[..s].rfind('\n').map_or(0, |p| p + 1);
+                let line = 1 + text[..s].matches('\n').count() as u64;
+                let end = line + text[s..e].matches('\n').count() as u64;
+                let column = text[line_start..s].chars().count() as u64 + 1;
+                assert_eq!(
+                    *loc,
+                    Location::Line(LineRange { start: line, end, start_column: column }),
+                    "span at {s}, every {every}"
+                );
+            }
         }
     }
 }

@@ -31,39 +31,44 @@ pub fn stream_lines<R: Read>(
     chunk: usize,
     sink: &mut dyn SegmentSink,
 ) -> Result<u64, ExtractError> {
-    let mut buf: Vec<u8> = Vec::with_capacity(chunk + 2 * OVERLAP);
+    // Zeroed once and kept at its size: `buf[..filled]` holds the text. (Growing it to each
+    // read's size and cutting it back after zeroed a chunk's worth of bytes per chunk.)
+    let mut buf: Vec<u8> = vec![0; chunk + 2 * OVERLAP + 4];
+    let mut filled = 0usize;
     let mut fresh = 0usize; // buf[..fresh] was reported by the previous chunk
     let mut line = 1u64; // line of buf[0]
     let mut column = 0u64; // characters before buf[0] on its line
     let mut total = 0u64;
     let mut eof = false;
-    while !eof || fresh < buf.len() {
+    while !eof || fresh < filled {
         if !eof {
             let want = fresh + chunk + OVERLAP;
-            let old = buf.len();
-            if want > old {
-                buf.resize(want, 0);
-                let n = read_full(&mut reader, &mut buf[old..])?;
-                buf.truncate(old + n);
+            if want > filled {
+                if want > buf.len() {
+                    buf.resize(want, 0);
+                }
+                let n = read_full(&mut reader, &mut buf[filled..want])?;
+                filled += n;
                 total += n as u64;
-                eof = old + n < want;
+                eof = filled < want;
             }
         }
+        let buf_text = &buf[..filled];
         // Only whole characters (the decoder yields valid UTF-8; a read may split one).
-        let valid = if eof { buf.len() } else { last_boundary(&buf) };
+        let valid = if eof { filled } else { last_boundary(buf_text) };
         let cut = if eof && valid <= fresh + chunk + OVERLAP {
             valid
         } else {
             let limit = (fresh + chunk).min(valid);
-            match memchr::memrchr(b'\n', &buf[fresh..limit]) {
+            match memchr::memrchr(b'\n', &buf_text[fresh..limit]) {
                 Some(p) => fresh + p + 1,
-                None => floor_boundary(&buf, limit).max(fresh + 1),
+                None => floor_boundary(buf_text, limit).max(fresh + 1),
             }
         };
-        let cut = ceil_boundary(&buf, cut).min(valid);
-        let scan_end = ceil_boundary(&buf, (cut + OVERLAP).min(valid)).min(valid);
-        let text = simdutf8::compat::from_utf8(&buf[..scan_end])
-            .unwrap_or_else(|e| std::str::from_utf8(&buf[..e.valid_up_to()]).expect("valid prefix"));
+        let cut = ceil_boundary(buf_text, cut).min(valid);
+        let scan_end = ceil_boundary(buf_text, (cut + OVERLAP).min(valid)).min(valid);
+        let text = simdutf8::compat::from_utf8(&buf_text[..scan_end])
+            .unwrap_or_else(|e| std::str::from_utf8(&buf_text[..e.valid_up_to()]).expect("valid prefix"));
         let report_end = cut.min(text.len());
         if fresh < report_end {
             sink.segment(&Segment {
@@ -74,12 +79,12 @@ pub fn stream_lines<R: Read>(
                 origin: SegmentOrigin::Lines { line, column },
             });
         }
-        if cut >= buf.len() && eof {
+        if cut >= filled && eof {
             break;
         }
         // Keep OVERLAP bytes before the cut as look-behind for the next chunk.
-        let keep_from = floor_boundary(&buf, cut.saturating_sub(OVERLAP));
-        let dropped = &buf[..keep_from];
+        let keep_from = floor_boundary(buf_text, cut.saturating_sub(OVERLAP));
+        let dropped = &buf_text[..keep_from];
         match memchr::memrchr(b'\n', dropped) {
             Some(p) => {
                 line += memchr::memchr_iter(b'\n', dropped).count() as u64;
@@ -87,7 +92,8 @@ pub fn stream_lines<R: Read>(
             }
             None => column += String::from_utf8_lossy(dropped).chars().count() as u64,
         }
-        buf.drain(..keep_from);
+        buf.copy_within(keep_from..filled, 0);
+        filled -= keep_from;
         fresh = cut - keep_from;
     }
     Ok(total)
