@@ -435,14 +435,14 @@ mod tests {
     fn random_text(seed: u64, n: usize) -> String {
         let alphabet = b"0123456789 -abcAZ\n.";
         let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                alphabet[(x % alphabet.len() as u64) as usize] as char
-            })
-            .collect()
+        (0..n).map(|_| alphabet[(xorshift(&mut x) % alphabet.len() as u64) as usize] as char).collect()
+    }
+
+    fn xorshift(x: &mut u64) -> u64 {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        *x
     }
 
     fn one_walk_ends(g: &Gate, text: &str) -> Vec<(usize, usize)> {
@@ -538,9 +538,7 @@ mod tests {
         for round in 0..300 {
             let mut text = String::new();
             for _ in 0..12 {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
+                let x = xorshift(&mut x);
                 text.push_str(words[(x % words.len() as u64) as usize]);
                 text.push_str([" ", "\n", "", "-", "é"][(x >> 20) as usize % 5]);
             }
