@@ -381,12 +381,17 @@ fn widen_outside_ascii(hir: &Hir) -> Hir {
         HirKind::Empty | HirKind::Literal(_) | HirKind::Class(Class::Bytes(_)) | HirKind::Look(_) => {
             hir.clone()
         }
-        HirKind::Repetition(rep) => {
-            Hir::repetition(Repetition { sub: Box::new(widen_outside_ascii(&rep.sub)), ..rep.clone() })
-        }
-        HirKind::Capture(cap) => {
-            Hir::capture(Capture { sub: Box::new(widen_outside_ascii(&cap.sub)), ..cap.clone() })
-        }
+        HirKind::Repetition(rep) => Hir::repetition(Repetition {
+            min: rep.min,
+            max: rep.max,
+            greedy: rep.greedy,
+            sub: Box::new(widen_outside_ascii(&rep.sub)),
+        }),
+        HirKind::Capture(cap) => Hir::capture(Capture {
+            index: cap.index,
+            name: cap.name.clone(),
+            sub: Box::new(widen_outside_ascii(&cap.sub)),
+        }),
         HirKind::Concat(subs) => Hir::concat(subs.iter().map(widen_outside_ascii).collect()),
         HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(widen_outside_ascii).collect()),
     }

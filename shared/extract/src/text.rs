@@ -32,7 +32,9 @@ pub fn stream_lines<R: Read>(
     sink: &mut dyn SegmentSink,
 ) -> Result<u64, ExtractError> {
     // Zeroed once and kept at its size: `buf[..filled]` holds the text. (Growing it to each
-    // read's size and cutting it back after zeroed a chunk's worth of bytes per chunk.)
+    // read's size and cutting it back after zeroed a chunk's worth of bytes per chunk.) It
+    // holds a read's `chunk + OVERLAP` after the kept look-behind: OVERLAP bytes, and up to
+    // three more where the look-behind starts inside a character.
     let mut buf: Vec<u8> = vec![0; chunk + 2 * OVERLAP + 4];
     let mut filled = 0usize;
     let mut fresh = 0usize; // buf[..fresh] was reported by the previous chunk
