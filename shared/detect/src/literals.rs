@@ -64,7 +64,7 @@ pub(crate) struct Literals {
     /// Term literals that begin with a letter or digit: walked from term starts only.
     terms: Option<contiguous::NFA>,
     term_targets: Vec<LiteralTargets>,
-    /// Which first three bytes some term literal has, by [`trigram`]: one bit each. Many
+    /// Which first three bytes some term literal has, by [`trigram`]'s hash: a bit each. Many
     /// words fail this test, and it stays in cache where the automaton's states do not.
     term_trigrams: Box<[u64; TRIGRAM_WORDS]>,
     /// Anchors, and term literals beginning with punctuation: searched everywhere.
@@ -101,15 +101,12 @@ impl Literals {
         }
         let mut term_trigrams = Box::new([0u64; TRIGRAM_WORDS]);
         for p in &term_pats {
-            // A literal shorter than three bytes passes whatever follows it; either case of
-            // an ASCII letter passes (the walk ignores ASCII case).
-            let at = |k: usize| match p.as_bytes().get(k) {
-                Some(&b) => vec![b.to_ascii_lowercase(), b.to_ascii_uppercase()],
-                None => (0..=255).collect(),
-            };
-            for &b0 in &at(0) {
-                for &b1 in &at(1) {
-                    for &b2 in &at(2) {
+            // A literal shorter than three bytes passes whatever follows it (either case of
+            // a letter is one hash: `trigram_of` folds ASCII case, as the walk ignores it).
+            let at = |k: usize| p.as_bytes().get(k).map_or(0..=u8::MAX, |&b| b..=b);
+            for b0 in at(0) {
+                for b1 in at(1) {
+                    for b2 in at(2) {
                         let t = trigram_of([b0, b1, b2]);
                         term_trigrams[t / 64] |= 1 << (t % 64);
                     }
@@ -718,7 +715,6 @@ mod tests {
         }
     }
 
-    /// Texts long enough that walks are remembered, where words recur that share their first
     /// The trigram filter passes every term start a walk could find a literal at: whatever
     /// the ASCII case, and whatever follows a literal shorter than three bytes.
     #[test]
@@ -743,6 +739,7 @@ mod tests {
         assert!(turned_away >= 5, "{turned_away}");
     }
 
+    /// Texts long enough that walks are remembered, where words recur that share their first
     /// eight bytes with a literal (`account n…`) and others that end a walk early.
     #[test]
     fn remembered_walks_find_what_every_walk_finds() {
