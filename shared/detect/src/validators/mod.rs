@@ -31,6 +31,11 @@ pub fn lookup(name: &str) -> Option<Validator> {
     TABLES.iter().flat_map(|t| t.iter()).find(|(n, _)| *n == name).map(|(_, f)| *f)
 }
 
+/// Loads the lists some validators look words up in (they load on first use otherwise).
+pub fn load_lists() {
+    names::load_lists();
+}
+
 pub fn names() -> impl Iterator<Item = &'static str> {
     TABLES.iter().flat_map(|t| t.iter()).map(|(n, _)| *n)
 }

@@ -37,14 +37,23 @@ fn load(lists: &[&'static str]) -> HashSet<&'static str> {
         .collect()
 }
 
+static FIRST_NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+static SURNAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+static STOP_WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+
 fn first_names() -> &'static HashSet<&'static str> {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| load(&[FIRST_CENSUS, FIRST_EUROPEAN]))
+    FIRST_NAMES.get_or_init(|| load(&[FIRST_CENSUS, FIRST_EUROPEAN]))
 }
 
 fn surnames() -> &'static HashSet<&'static str> {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| load(&[LAST_CENSUS, LAST_EUROPEAN]))
+    SURNAMES.get_or_init(|| load(&[LAST_CENSUS, LAST_EUROPEAN]))
+}
+
+/// Every list the name validators use, loaded now.
+pub(super) fn load_lists() {
+    first_names();
+    surnames();
+    stop_words();
 }
 
 /// Words that are first names but far more often start a sentence or a title (modal verbs,
@@ -408,8 +417,11 @@ fn fold(s: &str) -> String {
 
 /// Whether a word is never part of a person's name ([`ANY_STOP`], a few hundred words).
 fn is_stop(word: &str) -> bool {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| ANY_STOP.iter().copied().collect()).contains(word)
+    stop_words().contains(word)
+}
+
+fn stop_words() -> &'static HashSet<&'static str> {
+    STOP_WORDS.get_or_init(|| ANY_STOP.iter().copied().collect())
 }
 
 fn in_set(set: &HashSet<&'static str>, word: &str) -> bool {
@@ -801,6 +813,14 @@ fn address_nl(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loading_the_lists_fills_every_one() {
+        load_lists();
+        for (list, word) in [(&FIRST_NAMES, "michael"), (&SURNAMES, "smith"), (&STOP_WORDS, "street")] {
+            assert!(list.get().is_some_and(|set| set.contains(word)), "{word}");
+        }
+    }
 
     #[test]
     fn names() {
