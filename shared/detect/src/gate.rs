@@ -6,8 +6,10 @@
 //! without a second pass of a set of the rules over each line, and without the reverse pass
 //! a leftmost search makes to find where each match starts. A long text is walked from
 //! several offsets at once, in one loop ([`Gate::walks`]): each DFA step waits on the one
-//! before, so one walk leaves the core idle between lookups.
+//! before, so one walk leaves the core idle between lookups. Those walks step over a copy of
+//! the lazy DFA's table that the gate keeps itself ([`Mirror`]), indexed by the byte.
 
+use std::collections::HashMap;
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
 
@@ -18,12 +20,18 @@ use regex_automata::util::pool::Pool;
 use regex_automata::{Input, MatchKind};
 use regex_syntax::hir::{Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Repetition};
 
-type CacheFn = Box<dyn Fn() -> Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+type CacheFn = Box<dyn Fn() -> GateCache + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
 pub(crate) struct Gate {
     dfa: Arc<DFA>,
     /// One cache of built states per thread that searches (the DFA itself is shared).
-    caches: Pool<Cache, CacheFn>,
+    caches: Pool<GateCache, CacheFn>,
+}
+
+/// What one thread's searches build: the lazy DFA's states, and the mirror of their table.
+struct GateCache {
+    lazy: Cache,
+    mirror: Mirror,
 }
 
 /// The DFA stopped without an answer: a pattern with a Unicode word boundary met a
@@ -55,10 +63,15 @@ const MARK_EVERY: usize = 64;
 
 impl Gate {
     pub fn build(patterns: &[String]) -> Result<Gate, String> {
-        Gate::build_with_cache(patterns, 64 << 20)
+        Gate::build_with_caches(patterns, 64 << 20, MIRROR_STATES)
     }
 
-    fn build_with_cache(patterns: &[String], cache_capacity: usize) -> Result<Gate, String> {
+    /// `cache_capacity`: the lazy DFA's, in bytes; `mirror_states`: the mirror's, in states.
+    fn build_with_caches(
+        patterns: &[String],
+        cache_capacity: usize,
+        mirror_states: usize,
+    ) -> Result<Gate, String> {
         let widened = patterns
             .iter()
             .map(|p| regex_syntax::parse(p).map(|hir| widen_outside_ascii(&hir)).map_err(|e| e.to_string()))
@@ -82,10 +95,19 @@ impl Gate {
             )
             .build_from_nfa(nfa)
             .map_err(|e| e.to_string())?;
+        Ok(Gate::from_dfa(dfa, mirror_states))
+    }
+
+    /// `mirror_states`: how many states a thread's mirror holds (those met later are walked
+    /// over the lazy DFA's own table).
+    fn from_dfa(dfa: DFA, mirror_states: usize) -> Gate {
         let dfa = Arc::new(dfa);
         let for_cache = Arc::clone(&dfa);
-        let create: CacheFn = Box::new(move || for_cache.create_cache());
-        Ok(Gate { dfa, caches: Pool::new(create) })
+        let create: CacheFn = Box::new(move || GateCache {
+            lazy: for_cache.create_cache(),
+            mirror: Mirror::new(mirror_states),
+        });
+        Gate { dfa, caches: Pool::new(create) }
     }
 
     /// Calls `f(pattern, end)` for every offset `end` where a match of `pattern` ends
@@ -108,7 +130,7 @@ impl Gate {
                 Err(Stop::Cleared | Stop::Dead) => {}
             }
         }
-        self.one_walk(cache, text, &mut f)
+        self.one_walk(&mut cache.lazy, text, &mut f)
     }
 
     /// The plain walk from the start, ends reported as they come.
@@ -226,10 +248,11 @@ impl Gate {
     /// `f` hears of the ends only once every walk is done (so not at all when they fail).
     fn walks<const WALKS: usize>(
         &self,
-        cache: &mut Cache,
+        caches: &mut GateCache,
         text: &str,
         f: &mut impl FnMut(usize, usize),
     ) -> Result<(), Stop> {
+        let GateCache { lazy: cache, mirror } = caches;
         let hay = text.as_bytes();
         let len = hay.len() / WALKS;
         let starts: [usize; WALKS] = std::array::from_fn(|j| j * len);
@@ -241,18 +264,47 @@ impl Gate {
         let mut found: [Vec<(usize, usize)>; WALKS] = std::array::from_fn(|_| Vec::new());
         // marks[j][t]: walk j's state once its first (t + 1)·MARK_EVERY bytes are walked.
         let mut marks: [Vec<LazyStateID>; WALKS] = std::array::from_fn(|_| Vec::new());
+        // Each walk's state in the mirror (0 when not looked up since it was tagged).
+        let mut mirrored = [0u32; WALKS];
         let mut i = 0;
         while i < len {
             let limit = if i < SYNC_WITHIN { (i / MARK_EVERY + 1) * MARK_EVERY } else { len }.min(len);
             while i < limit {
                 if sids.iter().all(|s| !s.is_tagged()) {
-                    i += self.untagged_run(cache, &mut sids, hay, &starts, i, limit);
+                    if mirror.sync(cache.clear_count()) {
+                        mirrored = [0; WALKS];
+                    }
+                    let looked_up = (0..WALKS).all(|j| {
+                        if mirrored[j] == 0 {
+                            mirrored[j] = mirror.state(&self.dfa, cache, sids[j]).unwrap_or(0);
+                        }
+                        mirrored[j] != 0
+                    });
+                    i += if looked_up {
+                        let parts: [&[u8]; WALKS] =
+                            std::array::from_fn(|j| &hay[starts[j] + i..][..limit - i]);
+                        let walked = mirror_run(&mirror.rows, &mut mirrored, parts);
+                        sids = std::array::from_fn(|j| mirror.lazy_state(mirrored[j]));
+                        walked
+                    } else {
+                        // A state the full mirror lacks: the lazy DFA's own table, as far as
+                        // the next tagged state. (The mirror keeps the states it met first,
+                        // the hot ones; starting it over would copy them again and again.)
+                        mirrored = [0; WALKS]; // the walks move on without it
+                        self.untagged_run(cache, &mut sids, hay, &starts, i, limit)
+                    };
                     if i == limit {
                         break;
                     }
                 }
                 for j in 0..WALKS {
-                    sids[j] = self.step::<true>(cache, sids[j], hay[starts[j] + i])?;
+                    let (before, byte) = (sids[j], hay[starts[j] + i]);
+                    sids[j] = self.step::<true>(cache, before, byte)?;
+                    mirrored[j] = if before.is_tagged() || sids[j].is_tagged() || mirrored[j] == 0 {
+                        0
+                    } else {
+                        mirror.follow(&self.dfa, cache, mirrored[j], byte, sids[j])
+                    };
                     if sids[j].is_tagged() {
                         self.on_tagged(cache, sids[j], starts[j] + i, &mut |p, e| found[j].push((p, e)))?;
                     }
@@ -351,6 +403,170 @@ impl Gate {
         *sids = cur;
         to - from
     }
+}
+
+/// A copy of the lazy DFA's transitions between untagged states, filled in as the walks meet
+/// them, with a row of 256 per state indexed by the byte itself.
+///
+/// Why: a step of the lazy DFA loads the text's byte, its byte class and the transition, and
+/// checks the index against the table's length. Three loads a byte are the floor of such a
+/// loop whatever the table (four walks over a single state, always in the first-level cache,
+/// run as slowly as the gate), so the mirror drops two of them: rows indexed by the byte need
+/// no class, and [`mirror_run`] reads each walk's text eight bytes at a time (the walks then
+/// took 25% fewer samples; docs/measurements.md, session 11).
+///
+/// An entry is the target state's row offset with [`KNOWN`] set, or 0: not copied yet, or a
+/// transition the lazy DFA tags (a match, an unbuilt or dead state), which the walks take
+/// through the lazy DFA as before. The lazy DFA's state IDs are void once its cache is
+/// cleared, and the mirror starts over then ([`Mirror::sync`]).
+struct Mirror {
+    /// 256 entries a state (row 0 stands for no state).
+    rows: Box<[u32; MIRROR_ENTRIES]>,
+    /// The lazy DFA's state of each mirror state, by row number.
+    lazy: Vec<LazyStateID>,
+    index: HashMap<LazyStateID, u32>,
+    /// The lazy cache's clear count the rows were copied under.
+    clears: usize,
+    max_states: usize,
+}
+
+/// The mirror's table: 2,048 states, 2 MB (all of the bulk corpus met ~700). A fixed size
+/// indexed under a mask needs no bounds check; a full mirror leaves new states to the lazy
+/// DFA's own table.
+const MIRROR_ENTRIES: usize = 1 << 19;
+const MIRROR_STATES: usize = MIRROR_ENTRIES / 256;
+/// Set in every copied entry: the walks stop at the first step whose entry lacks it.
+const KNOWN: u32 = 1 << 31;
+
+impl Mirror {
+    fn new(max_states: usize) -> Mirror {
+        Mirror {
+            rows: vec![0; MIRROR_ENTRIES].into_boxed_slice().try_into().expect("the table's size"),
+            // Row 0 stands for no state, so that an entry of 0 means "not copied".
+            lazy: vec![LazyStateID::default()],
+            index: HashMap::new(),
+            clears: usize::MAX,
+            max_states: max_states.clamp(2, MIRROR_STATES),
+        }
+    }
+
+    /// Starts over when the lazy cache was cleared since the rows were copied; says whether
+    /// it did (the walks' mirror states are then void).
+    fn sync(&mut self, clears: usize) -> bool {
+        if self.clears == clears {
+            return false;
+        }
+        self.clear();
+        self.clears = clears;
+        true
+    }
+
+    fn clear(&mut self) {
+        self.rows[..self.lazy.len() * 256].fill(0);
+        self.lazy.truncate(1);
+        self.index.clear();
+    }
+
+    /// The lazy state of a mirror state.
+    fn lazy_state(&self, mirrored: u32) -> LazyStateID {
+        self.lazy[((mirrored & !KNOWN) >> 8) as usize]
+    }
+
+    /// The mirror state of the untagged lazy state `sid`, copying its row (and those of the
+    /// states it leads to, as far as the lazy DFA has built them) when it is new; `None` when
+    /// the mirror is full.
+    fn state(&mut self, dfa: &DFA, cache: &Cache, sid: LazyStateID) -> Option<u32> {
+        if let Some(&m) = self.index.get(&sid) {
+            return Some(m);
+        }
+        let first = self.add(sid)?;
+        let mut to_copy = vec![(sid, first)];
+        while let Some((from, row)) = to_copy.pop() {
+            for byte in 0..=255u8 {
+                let to = dfa.next_state_untagged(cache, from, byte);
+                if to.is_tagged() {
+                    continue;
+                }
+                let target = match self.index.get(&to) {
+                    Some(&m) => m,
+                    None => {
+                        let Some(m) = self.add(to) else { continue };
+                        to_copy.push((to, m));
+                        m
+                    }
+                };
+                self.rows[entry(row, byte)] = target;
+            }
+        }
+        Some(first)
+    }
+
+    fn add(&mut self, sid: LazyStateID) -> Option<u32> {
+        if self.lazy.len() >= self.max_states {
+            return None;
+        }
+
+        let m = (self.lazy.len() as u32 * 256) | KNOWN;
+        self.lazy.push(sid);
+        self.index.insert(sid, m);
+        Some(m)
+    }
+
+    /// The mirror state after `byte` from mirror state `from`, whose lazy DFA took it to the
+    /// untagged `to`: the entry, copied now if the lazy DFA built it since (0 when full).
+    fn follow(&mut self, dfa: &DFA, cache: &Cache, from: u32, byte: u8, to: LazyStateID) -> u32 {
+        let at = entry(from, byte);
+        if self.rows[at] == 0 {
+            self.rows[at] = self.state(dfa, cache, to).unwrap_or(0);
+        }
+        self.rows[at]
+    }
+}
+
+/// Where the transition of mirror state `row` on `byte` is.
+#[inline(always)]
+fn entry(row: u32, byte: u8) -> usize {
+    (row as usize + byte as usize) & (MIRROR_ENTRIES - 1) // drops KNOWN too
+}
+
+/// Steps every walk (`cur`: their mirror states) over its part while every entry is copied;
+/// returns how many bytes each walked. The parts are read eight bytes at a time.
+///
+/// Kept out of line, as [`Gate::untagged_run`] is: it is entered once per run of copied
+/// transitions.
+#[inline(never)]
+fn mirror_run<const W: usize>(rows: &[u32; MIRROR_ENTRIES], cur: &mut [u32; W], parts: [&[u8]; W]) -> usize {
+    let mut now = *cur;
+    let len = parts.iter().map(|p| p.len()).min().unwrap_or(0);
+    let parts: [&[u8]; W] = std::array::from_fn(|j| &parts[j][..len]);
+    let step = |now: &[u32; W], bytes: [u8; W]| -> [u32; W] {
+        std::array::from_fn(|j| rows[entry(now[j], bytes[j])])
+    };
+    let all_known = |next: &[u32; W]| next.iter().fold(KNOWN, |acc, &e| acc & e) != 0;
+    let mut i = 0;
+    while i + 8 <= len {
+        let words: [u64; W] =
+            std::array::from_fn(|j| u64::from_le_bytes(parts[j][i..i + 8].try_into().expect("eight bytes")));
+        for k in 0..8 {
+            let next = step(&now, std::array::from_fn(|j| (words[j] >> (8 * k)) as u8));
+            if !all_known(&next) {
+                *cur = now;
+                return i + k;
+            }
+            now = next;
+        }
+        i += 8;
+    }
+    while i < len {
+        let next = step(&now, std::array::from_fn(|j| parts[j][i]));
+        if !all_known(&next) {
+            break;
+        }
+        now = next;
+        i += 1;
+    }
+    *cur = now;
+    i
 }
 
 /// `hir` with every class that holds a character outside ASCII widened to hold them all
@@ -473,7 +689,9 @@ mod tests {
         let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
         let roomy = Gate::build(&patterns).unwrap();
         // So small that states are dropped mid-walk (the walks then give way to one).
-        let cramped = Gate::build_with_cache(&patterns, 1 << 10).unwrap();
+        let cramped = Gate::build_with_caches(&patterns, 1 << 10, MIRROR_STATES).unwrap();
+        // A mirror so small that it fills and starts over again and again.
+        let small_mirror = Gate::build_with_caches(&patterns, 64 << 20, 3).unwrap();
         for seed in 1..40 {
             let n = WALKS_FROM + (seed as usize * 7919) % 50_000;
             let text = random_text(seed, n);
@@ -481,7 +699,8 @@ mod tests {
             assert!(!expected.is_empty());
             assert_eq!(ends(&roomy, &text), expected, "seed {seed}");
             assert_eq!(ends(&cramped, &text), expected, "seed {seed}, small cache");
-            let mut cache = roomy.dfa.create_cache();
+            assert_eq!(ends(&small_mirror, &text), expected, "seed {seed}, small mirror");
+            let mut cache = roomy.caches.get();
             for walks in [3, 4, 7] {
                 let mut v = Vec::new();
                 let walked = match walks {
@@ -491,6 +710,8 @@ mod tests {
                 };
                 assert!(walked.is_ok());
                 assert_eq!(v, expected, "seed {seed}, {walks} walks");
+                // The walks went over the mirror, not beside it.
+                assert!(cache.mirror.lazy.len() > 1, "seed {seed}, {walks} walks");
             }
         }
         // Text where walk A never meets walk B (`A…` without a `Z` is in flight at the middle).
@@ -516,10 +737,7 @@ mod tests {
                 .thompson(thompson::Config::new().which_captures(thompson::WhichCaptures::None))
                 .build_many(&patterns)
                 .unwrap();
-            let dfa = Arc::new(dfa);
-            let for_cache = Arc::clone(&dfa);
-            let create: CacheFn = Box::new(move || for_cache.create_cache());
-            Gate { dfa, caches: Pool::new(create) }
+            Gate::from_dfa(dfa, MIRROR_STATES)
         };
         let words = [
             "Anna Smith",
