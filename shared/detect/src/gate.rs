@@ -505,7 +505,6 @@ impl Mirror {
         if self.lazy.len() >= self.max_states {
             return None;
         }
-
         let m = (self.lazy.len() as u32 * 256) | KNOWN;
         self.lazy.push(sid);
         self.index.insert(sid, m);
