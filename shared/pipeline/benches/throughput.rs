@@ -12,7 +12,9 @@
 //! fixed yardstick over the same files: the "one fused Rust `regex`" baseline, 26
 //! common detector patterns in one `regex` (327 MB/s on the reference machine). A shared VM
 //! runs the same binary 1.5x faster in some minutes than in others; both passes of a round
-//! run in the same seconds, so their ratio is what the machine's minute does not change.
+//! run in the same seconds, so their ratio moves far less than either speed. It still moves
+//! (0.76–0.99 in session 11: slow minutes slow Sluice more than the yardstick), so a change
+//! is measured by alternating both versions in one process (docs/perf).
 
 use std::fs::File;
 use std::io::BufReader;
