@@ -654,6 +654,8 @@ impl Engine {
         hits.dedup_by_key(|h| (h.rule, h.start, h.end));
 
         let mut around: Vec<RuleWindows> = Vec::new();
+        // The last rule's hits and reach, whose windows are `around`'s last.
+        let mut previous: Option<(&[Hit], usize)> = None;
         for group in hits.chunk_by(|a, b| a.rule == b.rule) {
             let rule_idx = group[0].rule;
             if context.has(rule_idx) {
@@ -665,6 +667,21 @@ impl Engine {
                 None if group[0].keyword => KEYWORD_WINDOW + self.group_max_len[rule_idx as usize],
                 None => rule.max_len,
             };
+            // Rules that share their keywords have the same hits (a user agent's `Mobile` is
+            // one for four phone rules): the windows are the last rule's.
+            let same_hits = |&(last, last_reach): &(&[Hit], usize)| {
+                last_reach == reach
+                    && last.len() == group.len()
+                    && last
+                        .iter()
+                        .zip(group)
+                        .all(|(a, b)| (a.start, a.end, a.keyword) == (b.start, b.end, b.keyword))
+            };
+            if let (Some(_), Some(last)) = (previous.as_ref().filter(|p| same_hits(p)), around.last()) {
+                let (windows, keyword_hits) = (last.windows.clone(), last.keyword_hits.clone());
+                around.push(RuleWindows { rule: rule_idx, windows, keyword_hits });
+                continue;
+            }
             windows.clear();
             kw.clear();
             for h in group {
@@ -675,6 +692,7 @@ impl Engine {
             }
             let windows = line_windows(text, windows);
             around.push(RuleWindows { rule: rule_idx, windows, keyword_hits: kw.clone() });
+            previous = Some((group, reach));
         }
         self.run_around_hits(text, &mut around, out);
         for &rule_idx in &context.rules {
@@ -876,19 +894,35 @@ fn line_windows(text: &str, windows: &mut [(usize, usize)]) -> Vec<(usize, usize
     let bytes = text.as_bytes();
     windows.sort_unstable();
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(windows.len());
+    let line_end = |e: usize| {
+        let hi = (e + MAX_LINE_REACH).min(bytes.len());
+        match memchr::memchr(b'\n', &bytes[e..hi]) {
+            Some(p) => e + p,
+            None if hi == bytes.len() => bytes.len(),
+            None => ceil_char(text, e),
+        }
+    };
     for &(s, e) in windows.iter() {
+        if let Some(last) = merged.last_mut() {
+            if s <= last.1 {
+                // Its line starts no later than `s`, so it joins the last window (most hits
+                // share a line with the one before): no need to look for that line's start.
+                // A window that ends at a line break or the text's end already holds the
+                // line `e` is on when `e` is inside it.
+                let ends_line = last.1 == bytes.len() || bytes[last.1] == b'\n';
+                if e > last.1 || !ends_line {
+                    last.1 = last.1.max(line_end(e));
+                }
+                continue;
+            }
+        }
         let lo = s.saturating_sub(MAX_LINE_REACH);
         let start = match memchr::memrchr(b'\n', &bytes[lo..s]) {
             Some(p) => lo + p + 1,
             None if lo == 0 => 0,
             None => floor_char(text, s),
         };
-        let hi = (e + MAX_LINE_REACH).min(bytes.len());
-        let end = match memchr::memchr(b'\n', &bytes[e..hi]) {
-            Some(p) => e + p,
-            None if hi == bytes.len() => bytes.len(),
-            None => ceil_char(text, e),
-        };
+        let end = line_end(e);
         match merged.last_mut() {
             Some(last) if start <= last.1 => last.1 = last.1.max(end),
             _ => merged.push((start, end)),
@@ -1024,5 +1058,76 @@ mod tests {
                 assert_eq!(near, all, "round {round}, match {m:?}");
             }
         }
+    }
+
+    /// Each window widened to its lines on its own, then the overlaps merged: what
+    /// [`line_windows`] computes with fewer searches for line breaks.
+    fn line_windows_one_by_one(text: &str, windows: &[(usize, usize)]) -> Vec<(usize, usize)> {
+        let bytes = text.as_bytes();
+        let mut wide: Vec<(usize, usize)> = windows
+            .iter()
+            .map(|&(s, e)| {
+                let lo = s.saturating_sub(MAX_LINE_REACH);
+                let start = match bytes[lo..s].iter().rposition(|&b| b == b'\n') {
+                    Some(p) => lo + p + 1,
+                    None if lo == 0 => 0,
+                    None => floor_char(text, s),
+                };
+                let hi = (e + MAX_LINE_REACH).min(bytes.len());
+                let end = match bytes[e..hi].iter().position(|&b| b == b'\n') {
+                    Some(p) => e + p,
+                    None if hi == bytes.len() => bytes.len(),
+                    None => ceil_char(text, e),
+                };
+                (start, end)
+            })
+            .collect();
+        wide.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in wide {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        merged
+    }
+
+    #[test]
+    fn line_windows_are_each_windows_lines_merged() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n) as usize
+        };
+        for round in 0..300 {
+            // Short lines, and now and then one longer than the reach for a line break.
+            let mut text = String::new();
+            while text.len() < 2_000 + next(12_000) {
+                let line = if next(10) == 0 { 4_000 + next(6_000) } else { next(120) };
+                for _ in 0..line {
+                    text.push(if next(40) == 0 { 'é' } else { 'a' });
+                }
+                text.push('\n');
+            }
+            let mut windows: Vec<(usize, usize)> = (0..1 + next(40))
+                .map(|_| {
+                    let s = floor_char(&text, next(text.len() as u64));
+                    let e = ceil_char(&text, (s + next(200)).min(text.len()));
+                    (s, e)
+                })
+                .collect();
+            let want = line_windows_one_by_one(&text, &windows);
+            assert_eq!(line_windows(&text, &mut windows), want, "round {round}");
+        }
+        // A window ending one byte further, inside the last window, whose search for a line
+        // break reaches one byte further too: far enough to find one the first did not.
+        let text = format!("a{}b\nc", "é".repeat(MAX_LINE_REACH / 2));
+        let mut windows = vec![(0, 2), (1, 3)];
+        let want = line_windows_one_by_one(&text, &windows);
+        assert_eq!(want, vec![(0, MAX_LINE_REACH + 2)]);
+        assert_eq!(line_windows(&text, &mut windows), want);
     }
 }

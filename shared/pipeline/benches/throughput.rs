@@ -2,6 +2,7 @@
 //!
 //!     cargo bench -p sluice-pipeline --bench throughput -- /tmp/bulk
 //!     cargo bench -p sluice-pipeline --bench throughput -- /tmp/bulk --against-reference 9
+//!     cargo bench -p sluice-pipeline --bench throughput -- /tmp/bulk --passes 5   # steady state, for a profiler
 //!
 //! Streams every file under the folder through `classify` (sniffing, decoding, extraction,
 //! the engine with every identifier on by default, result building), one after another on
@@ -70,7 +71,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = args.iter().find(|a| !a.starts_with("--") && a.parse::<usize>().is_err()).map(PathBuf::from);
     let Some(dir) = dir else {
-        eprintln!("usage: cargo bench -p sluice-pipeline --bench throughput -- DIR [--against-reference N]");
+        eprintln!("usage: cargo bench -p sluice-pipeline --bench throughput -- DIR [--passes N] [--against-reference N]");
         eprintln!("(no folder given: nothing measured)");
         return;
     };
@@ -103,6 +104,13 @@ fn main() {
     println!("time:           {secs:.2} s");
     println!("throughput:     {:.1} MB/s (one thread)", bytes as f64 / 1e6 / secs);
     println!("peak RSS:       {:.1} MB", peak_rss_mb());
+    // `--passes N`: N more passes of Sluice alone, each timed (steady state, for a profiler).
+    let passes =
+        args.iter().position(|a| a == "--passes").and_then(|i| args.get(i + 1)?.parse::<usize>().ok());
+    for pass in 0..passes.unwrap_or(0) {
+        let (secs, bytes, _) = sluice_pass(&engine, &files, &limits);
+        println!("pass {:>2}: {:.1} MB/s", pass + 1, bytes as f64 / 1e6 / secs);
+    }
     if let Some(rounds) = rounds {
         against_reference(&engine, &files, &limits, rounds);
     }
