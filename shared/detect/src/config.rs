@@ -173,6 +173,7 @@ impl CustomIdentifierSpec {
             anchors_start_terms: false,
             anchors_open_lines: false,
             trigger: None,
+            inner_bytes: None,
             validator: None,
             suppress: HashSet::new(),
             yields_to: Vec::new(),

@@ -711,12 +711,21 @@ impl Engine {
             ends.sort_unstable();
             for group in ends.chunk_by(|a, b| a.0 == b.0) {
                 let k = group[0].0 as usize;
-                let reach = self.unanchored_reach[k];
-                windows.clear();
-                windows.extend(
-                    group.iter().map(|&(_, e)| (e.saturating_sub(reach), (e + reach).min(text.len()))),
-                );
-                let merged = line_windows(text, windows);
+                let rule = &self.rules[self.unanchored[k] as usize];
+                let inner = rule.inner_bytes.as_deref();
+                let merged = match inner.and_then(|inner| restart_windows(text, group, inner)) {
+                    Some(merged) => merged,
+                    None => {
+                        let reach = self.unanchored_reach[k];
+                        windows.clear();
+                        windows.extend(
+                            group
+                                .iter()
+                                .map(|&(_, e)| (e.saturating_sub(reach), (e + reach).min(text.len()))),
+                        );
+                        line_windows(text, windows)
+                    }
+                };
                 self.run_rule(self.unanchored[k], text, &merged, false, &[], out);
             }
         }
@@ -929,6 +938,39 @@ fn line_windows(text: &str, windows: &mut [(usize, usize)]) -> Vec<(usize, usize
         }
     }
     merged
+}
+
+/// Windows for a rule with `inner_bytes` around its gate ends (in order): from the last byte
+/// before each end that no match holds but as its first (or the text's start) to the first
+/// at or after it (or the text's end). A search from such a byte finds the matches a search
+/// from the line's start finds there (none of those can hold the byte but as its first), and
+/// none of them runs past the next one, so these windows find what whole lines find. `None`
+/// when such a byte is further than [`MAX_LINE_REACH`] from an end: whole lines then.
+fn restart_windows(text: &str, ends: &[(u32, usize)], inner: &[bool; 256]) -> Option<Vec<(usize, usize)>> {
+    let bytes = text.as_bytes();
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for &(_, e) in ends {
+        let floor = match windows.last() {
+            // An end inside the last window is in its match-free stretch: covered.
+            Some(&(_, last_end)) if e <= last_end => continue,
+            Some(&(_, last_end)) => last_end, // itself a byte no match holds inside
+            None => 0,
+        };
+        let lo = e.saturating_sub(MAX_LINE_REACH).max(floor);
+        let start = match bytes[lo..e].iter().rposition(|&b| !inner[b as usize]) {
+            Some(p) => lo + p,
+            None if lo == 0 => 0,
+            None => return None,
+        };
+        let hi = (e + MAX_LINE_REACH).min(bytes.len());
+        let end = match bytes[e..hi].iter().position(|&b| !inner[b as usize]) {
+            Some(p) => e + p,
+            None if hi == bytes.len() => hi,
+            None => return None,
+        };
+        windows.push((start, end));
+    }
+    Some(windows)
 }
 
 /// Whether only spaces and tabs stand between the start of `at`'s line and `at`.

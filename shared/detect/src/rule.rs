@@ -90,6 +90,14 @@ pub struct RuleSpec {
     /// `max_len` before and after. For rules without keywords or anchors.
     #[serde(default)]
     pub trigger: Option<String>,
+    /// A byte class (`[A-Za-z ,.\x80-\xff]`) holding every byte of every match but its first,
+    /// for a rule found through the gate whose pattern has no look-around but `^`. No match
+    /// can hold another byte but as its first, so a search that starts at such a byte finds
+    /// what a search from the line's start finds, and none of those matches runs past the next
+    /// such byte: the rule then runs from the last of them before each gate match's end to
+    /// the first after it, instead of over the whole line.
+    #[serde(default)]
+    pub inner_bytes: Option<String>,
     #[serde(default)]
     pub validator: Option<String>,
     /// Values never reported (documentation examples, issuer test numbers), compared on
@@ -178,6 +186,8 @@ pub struct CompiledRule {
     pub anchors_start_terms: bool,
     pub anchors_open_lines: bool,
     pub trigger: Option<String>,
+    /// `inner_bytes`, one entry per byte.
+    pub inner_bytes: Option<Box<[bool; 256]>>,
     pub validator: Option<(String, Validator)>,
     pub(crate) suppress: HashSet<String>,
     pub yields_to: Vec<String>,
@@ -218,6 +228,12 @@ impl CompiledRule {
                 return Err(err("trigger", "a rule with a trigger has no keywords or anchors".into()));
             }
         }
+        let inner_bytes = match &spec.inner_bytes {
+            None => None,
+            Some(class) => {
+                Some(inner_byte_table(class, &spec.pattern).map_err(|msg| err("inner_bytes", msg))?)
+            }
+        };
         if spec.anchors_start_terms {
             if spec.anchor_terms {
                 return Err(err(
@@ -258,6 +274,7 @@ impl CompiledRule {
             anchors_start_terms: spec.anchors_start_terms,
             anchors_open_lines: spec.anchors_open_lines,
             trigger: spec.trigger.as_deref().map(ascii_digits_and_boundaries),
+            inner_bytes,
             validator,
             suppress: spec.suppress.iter().map(|s| normalize_value(s)).collect(),
             yields_to: spec.yields_to.clone(),
@@ -338,6 +355,48 @@ impl LazyRegex {
 /// gain: every validator reads ASCII digits, and Macie's identifiers are ASCII digits. Rules
 /// that need letters of other scripts say so with `\p{…}` classes, which stay as they are.
 /// Custom identifiers keep the user's pattern untouched.
+/// The bytes of an `inner_bytes` class, as a table; and a check that the rule's pattern
+/// looks at nothing around its match but the text's start (a look-around at a window's end
+/// would see the window's end instead of the byte there).
+fn inner_byte_table(class: &str, pattern: &str) -> Result<Box<[bool; 256]>, String> {
+    if !(class.starts_with('[') && class.ends_with(']')) {
+        return Err(format!("`{class}` is not one bracketed byte class"));
+    }
+    let bytes = regex::bytes::Regex::new(&format!("^(?s-u:{class})$")).map_err(|e| e.to_string())?;
+    let mut table = Box::new([false; 256]);
+    for (b, inner) in table.iter_mut().enumerate() {
+        *inner = bytes.is_match(&[b as u8]);
+    }
+    // Windows start and end at the other bytes: they must be ASCII, so never inside a
+    // character.
+    if !table[0x80..].iter().all(|&inner| inner) {
+        return Err(format!("`{class}` must hold every byte from \\x80 to \\xff"));
+    }
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(&ascii_digits_and_boundaries(pattern))
+        .map_err(|e| e.to_string())?;
+    let mut looks = Vec::new();
+    collect_looks(&hir, &mut looks);
+    if let Some(look) = looks.iter().find(|l| **l != regex_syntax::hir::Look::Start) {
+        return Err(format!(
+            "the pattern looks around its match ({look:?}): only `^` may be used with inner_bytes"
+        ));
+    }
+    Ok(table)
+}
+
+fn collect_looks(hir: &regex_syntax::hir::Hir, out: &mut Vec<regex_syntax::hir::Look>) {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Look(look) => out.push(*look),
+        HirKind::Repetition(r) => collect_looks(&r.sub, out),
+        HirKind::Capture(c) => collect_looks(&c.sub, out),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().for_each(|h| collect_looks(h, out)),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => {}
+    }
+}
+
 pub(crate) fn ascii_digits_and_boundaries(pattern: &str) -> String {
     // A pattern about letters of other scripts (`\p{Lu}`, `Ñ`) keeps Unicode word boundaries:
     // `\bÉmile` must still start at a word.
@@ -403,5 +462,19 @@ mod tests {
         let re = regex::Regex::new(&ascii(r"\b\d{3}\b")).unwrap();
         assert!(re.is_match("id 123 x"));
         assert!(!re.is_match("id ١٢٣ x"), "Arabic-Indic digits are not read as digits");
+    }
+
+    #[test]
+    fn inner_bytes_must_be_a_byte_class_over_a_pattern_that_looks_only_at_the_start() {
+        let table =
+            super::inner_byte_table(r"[A-Za-z ,\x80-\xff]", r"(?:^|[^A-Za-z])[A-Z][a-z]+ [A-Z][a-z]+")
+                .expect("a class and a pattern with `^` only");
+        assert!(table[b'a' as usize] && table[b' ' as usize] && table[b',' as usize] && table[0xc3]);
+        assert!(!table[b'/' as usize] && !table[b'\n' as usize] && !table[b'.' as usize]);
+        let err = |class: &str, pattern: &str| super::inner_byte_table(class, pattern).unwrap_err();
+        assert!(err("A-Z", "[A-Z]+").contains("bracketed"), "not a class");
+        assert!(err("[A-Za-z]", "[A-Z]+").contains("\\x80"), "bytes outside ASCII left out");
+        assert!(err(r"[A-Za-z\x80-\xff]", r"\b[A-Z]+").contains("looks around"), "a word boundary");
+        assert!(err(r"[A-Za-z\x80-\xff]", r"[A-Z]+$").contains("looks around"), "an end anchor");
     }
 }

@@ -225,3 +225,71 @@ negative_examples: ['xcafé 1234', 'café 12345']
         assert!(ids.contains(&id), "{id} among {ids:?}");
     }
 }
+
+/// A rule's `inner_bytes` holds every byte of its matches but the first: over every example
+/// of every rule, and over the name-like text below.
+#[test]
+fn matches_hold_only_their_inner_bytes_after_the_first() {
+    let specs = builtin_specs().unwrap();
+    let mut texts: Vec<String> = specs
+        .iter()
+        .flat_map(|s| s.examples.iter().chain(&s.negative_examples))
+        .map(|e| e.text().to_string())
+        .collect();
+    texts.extend(name_like_texts(100));
+    let mut checked = 0;
+    for spec in specs.iter().filter(|s| s.inner_bytes.is_some()) {
+        let rule = CompiledRule::from_spec(spec).unwrap();
+        let inner = rule.inner_bytes.as_deref().unwrap();
+        for text in &texts {
+            for m in rule.regex.get().find_iter(text) {
+                let outside = m.as_str().bytes().skip(1).find(|&b| !inner[b as usize]);
+                assert_eq!(outside, None, "{}: {:?} in {text:?}", spec.id, m.as_str());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} matches checked");
+}
+
+/// Names, capitalised words, particles and initials, glued by every kind of byte a name
+/// may or may not hold, on short lines and on lines longer than a window's search reaches.
+fn name_like_texts(n: usize) -> Vec<String> {
+    const WORDS: [&str; 18] = [
+        "John", "Smith", "JOHN", "SMITH", "van", "der", "A.", "O'Neil", "Zoë", "Émile", "McDonald", "Intel",
+        "Mac", "Mr.", "Dear", "the", "42", "Jean-Luc",
+    ];
+    const GLUE: [&str; 16] =
+        [" ", " ", " ", ", ", "\n", "/", ";", "(", ")", "\"", ": ", "_", "@", "-", "\t", "«"];
+    let mut rng = XorShift(0x0a11_ce5e_ed00_b0b5);
+    (0..n)
+        .map(|i| {
+            let words = if i % 10 == 0 { 1_500 } else { 5 + (rng.next() % 80) as usize };
+            // Every tenth text a single long line of words and spaces only.
+            let glue: &[&str] = if i % 10 == 0 { &GLUE[..3] } else { &GLUE[..] };
+            let mut text = String::new();
+            for _ in 0..words {
+                text.push_str(rng.pick::<&str>(&WORDS[..]));
+                text.push_str(rng.pick::<&str>(glue));
+            }
+            text
+        })
+        .collect()
+}
+
+/// A rule with `inner_bytes` runs between the bytes its matches cannot hold, not over whole
+/// lines: the same matches, on name-like text where those bytes are everywhere and on long
+/// lines that have none (where it falls back to whole lines).
+#[test]
+fn engine_equals_each_rule_alone_on_name_like_text() {
+    let specs = builtin_specs().unwrap();
+    let engine = Engine::from_rules(all_rules(&specs), Default::default()).unwrap();
+    let rules = all_rules(&specs);
+    let mut named = 0;
+    for (i, text) in name_like_texts(300).iter().enumerate() {
+        compare(&engine, &rules, text, &format!("name-like text {i}"));
+        let name = rules.iter().position(|r| r.id == "NAME").unwrap();
+        named += reference::scan_rule(&rules[name], text, &[]).len();
+    }
+    assert!(named > 50, "the texts hold names: {named}");
+}
