@@ -415,13 +415,16 @@ impl Gate {
 /// no class, and [`mirror_run`] reads each walk's text eight bytes at a time (the walks then
 /// took 25% fewer samples; docs/measurements.md, session 11).
 ///
-/// An entry is the target state's row offset with [`KNOWN`] set, or 0: not copied yet, or a
-/// transition the lazy DFA tags (a match, an unbuilt or dead state), which the walks take
-/// through the lazy DFA as before. The lazy DFA's state IDs are void once its cache is
+/// An entry is the target state's number with the high bit set (the state's row offset with
+/// [`KNOWN`] set, shifted down eight bits), or 0: not copied yet, or a transition the lazy DFA
+/// tags (a match, an unbuilt or dead state), which the walks take through the lazy DFA as
+/// before. Entries of 16 bits rather than the row offsets themselves: half the table, so
+/// twice the transitions a cache line holds (the walks wait on those loads; 1.046 and 1.070
+/// on the whole path, alternating in one process, session 12). The lazy DFA's state IDs are void once its cache is
 /// cleared, and the mirror starts over then ([`Mirror::sync`]).
 struct Mirror {
     /// 256 entries a state (row 0 stands for no state).
-    rows: Box<[u32; MIRROR_ENTRIES]>,
+    rows: Box<[u16; MIRROR_ENTRIES]>,
     /// The lazy DFA's state of each mirror state, by row number.
     lazy: Vec<LazyStateID>,
     index: HashMap<LazyStateID, u32>,
@@ -430,13 +433,16 @@ struct Mirror {
     max_states: usize,
 }
 
-/// The mirror's table: 2,048 states, 2 MB (all of the bulk corpus met ~700). A fixed size
+/// The mirror's table: 2,048 states, 1 MB (all of the bulk corpus met ~700). A fixed size
 /// indexed under a mask needs no bounds check; a full mirror leaves new states to the lazy
 /// DFA's own table.
 const MIRROR_ENTRIES: usize = 1 << 19;
 const MIRROR_STATES: usize = MIRROR_ENTRIES / 256;
-/// Set in every copied entry: the walks stop at the first step whose entry lacks it.
-const KNOWN: u32 = 1 << 31;
+/// Set in every mirror state (a row offset): the walks stop at the first step whose entry
+/// lacks it. A stored entry holds it as its high bit ([`stored`], [`loaded`]).
+const KNOWN: u32 = 1 << 23;
+// A state's number fits an entry below its high bit, and the mask of `entry` drops KNOWN.
+const _: () = assert!(MIRROR_STATES <= 1 << 15 && KNOWN >> 8 == 1 << 15 && MIRROR_ENTRIES <= KNOWN as usize);
 
 impl Mirror {
     fn new(max_states: usize) -> Mirror {
@@ -495,7 +501,7 @@ impl Mirror {
                         m
                     }
                 };
-                self.rows[entry(row, byte)] = target;
+                self.rows[entry(row, byte)] = stored(target);
             }
         }
         Some(first)
@@ -516,10 +522,21 @@ impl Mirror {
     fn follow(&mut self, dfa: &DFA, cache: &Cache, from: u32, byte: u8, to: LazyStateID) -> u32 {
         let at = entry(from, byte);
         if self.rows[at] == 0 {
-            self.rows[at] = self.state(dfa, cache, to).unwrap_or(0);
+            self.rows[at] = stored(self.state(dfa, cache, to).unwrap_or(0));
         }
-        self.rows[at]
+        loaded(self.rows[at])
     }
+}
+
+/// A mirror state (row offset and [`KNOWN`], or 0) as a table entry.
+fn stored(state: u32) -> u16 {
+    (state >> 8) as u16
+}
+
+/// A table entry as a mirror state.
+#[inline(always)]
+fn loaded(entry: u16) -> u32 {
+    u32::from(entry) << 8
 }
 
 /// Where the transition of mirror state `row` on `byte` is.
@@ -534,12 +551,12 @@ fn entry(row: u32, byte: u8) -> usize {
 /// Kept out of line, as [`Gate::untagged_run`] is: it is entered once per run of copied
 /// transitions.
 #[inline(never)]
-fn mirror_run<const W: usize>(rows: &[u32; MIRROR_ENTRIES], cur: &mut [u32; W], parts: [&[u8]; W]) -> usize {
+fn mirror_run<const W: usize>(rows: &[u16; MIRROR_ENTRIES], cur: &mut [u32; W], parts: [&[u8]; W]) -> usize {
     let mut now = *cur;
     let len = parts.iter().map(|p| p.len()).min().unwrap_or(0);
     let parts: [&[u8]; W] = std::array::from_fn(|j| &parts[j][..len]);
     let step = |now: &[u32; W], bytes: [u8; W]| -> [u32; W] {
-        std::array::from_fn(|j| rows[entry(now[j], bytes[j])])
+        std::array::from_fn(|j| loaded(rows[entry(now[j], bytes[j])]))
     };
     let all_known = |next: &[u32; W]| next.iter().fold(KNOWN, |acc, &e| acc & e) != 0;
     let mut i = 0;
