@@ -109,7 +109,7 @@ fn read_line(line: &[u8], index: u64, sink: &mut dyn SegmentSink) {
 /// judge its column, see the pipeline's `columns`). Other numbers are written out with the
 /// digits they were written with, or fewer.
 fn reads_as_written(line: &[u8]) -> bool {
-    if line.starts_with(b"\xEF\xBB\xBF") || memchr::memchr(b'\\', line).is_some() {
+    if line.starts_with(b"\xEF\xBB\xBF") {
         return false;
     }
     // 64 bytes a step, as bit masks: a record is mostly short keys and values, and both a
@@ -119,9 +119,15 @@ fn reads_as_written(line: &[u8]) -> bool {
     let mut open = None; // where the open string's text starts
     for (k, chunk) in line.chunks(64).enumerate() {
         let block = Block::padded(chunk);
-        let quotes = block.mask(ByteTest::Is(b'"'));
-        let digits = block.mask(ByteTest::Within(b'0', b'9'));
-        let es = block.mask(ByteTest::EitherCase(b'e'));
+        let [quotes, digits, es, escapes] = block.masks([
+            ByteTest::Is(b'"'),
+            ByteTest::Within(b'0', b'9'),
+            ByteTest::EitherCase(b'e'),
+            ByteTest::Is(b'\\'),
+        ]);
+        if escapes != 0 {
+            return false;
+        }
         // Bit i: a string is open just after byte i (an opening quote's bit is set, a
         // closing one's clear).
         let inside = prefix_xor(quotes) ^ inside_before;
