@@ -1072,15 +1072,19 @@ mod tests {
         }
     }
 
-    #[test]
-    fn near_matches_hold_every_overlapping_match() {
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: u64| {
+    /// Numbers below `n`, from a xorshift generator: the same for a seed, so a failure repeats.
+    fn numbers(mut x: u64) -> impl FnMut(u64) -> usize {
+        move |n: u64| {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
             (x % n) as usize
-        };
+        }
+    }
+
+    #[test]
+    fn near_matches_hold_every_overlapping_match() {
+        let mut next = numbers(0x9e37_79b9_7f4a_7c15u64);
         for round in 0..200 {
             let mut found: Vec<Match> = (0..1 + next(60))
                 .map(|_| {
@@ -1137,13 +1141,7 @@ mod tests {
 
     #[test]
     fn line_windows_are_each_windows_lines_merged() {
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n) as usize
-        };
+        let mut next = numbers(0x2545_f491_4f6c_dd1du64);
         for round in 0..300 {
             // Short lines, and now and then one longer than the reach for a line break.
             let mut text = String::new();
