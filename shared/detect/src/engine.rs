@@ -677,7 +677,8 @@ impl Engine {
                         .zip(group)
                         .all(|(a, b)| (a.start, a.end, a.keyword) == (b.start, b.end, b.keyword))
             };
-            if let (Some(_), Some(last)) = (previous.as_ref().filter(|p| same_hits(p)), around.last()) {
+            if previous.as_ref().is_some_and(same_hits) {
+                let last = &around[around.len() - 1]; // `previous` is set with each push
                 let (windows, keyword_hits) = (last.windows.clone(), last.keyword_hits.clone());
                 around.push(RuleWindows { rule: rule_idx, windows, keyword_hits });
                 continue;
@@ -951,7 +952,7 @@ fn restart_windows(text: &str, ends: &[(u32, usize)], inner: &[bool; 256]) -> Op
     let mut windows: Vec<(usize, usize)> = Vec::new();
     for &(_, e) in ends {
         let floor = match windows.last() {
-            // An end inside the last window is in its match-free stretch: covered.
+            // An end at or before the last window's end: that window holds its match.
             Some(&(_, last_end)) if e <= last_end => continue,
             Some(&(_, last_end)) => last_end, // itself a byte no match holds inside
             None => 0,

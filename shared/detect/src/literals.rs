@@ -185,8 +185,9 @@ impl Literals {
             };
             // The trigram filter runs over a block's term starts first, its verdicts gathered
             // into a mask without a branch, and only the starts it passes go on: a branch on
-            // each verdict (a third pass, unpredictably) cost more than the test itself
-            // (1.02-1.09 on the whole path, alternating in one process).
+            // each verdict (it passes about a third of the starts, in no order a predictor can
+            // follow) cost more than the test itself (1.02-1.09 on the whole path, alternating
+            // in one process).
             for_each_term_start_mask(text, !self.digit_led, |base, starts| {
                 let mut passed = 0u64;
                 let mut rest = starts;
