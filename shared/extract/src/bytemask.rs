@@ -118,7 +118,7 @@ mod tests {
                 *b = if round % 3 == 0 { x as u8 } else { alphabet[(x % alphabet.len() as u64) as usize] };
             }
             let block = Block::padded(&bytes);
-            // All five read at once, as the record checks read them.
+            // All six read at once, as the record checks read them.
             let together = block.masks_padded(tests);
             for (test, mask) in tests.into_iter().zip(together) {
                 assert_eq!(mask, block.mask_bytewise(test), "{test:?} {bytes:?}");

@@ -19,12 +19,15 @@
 
 use std::fs::File;
 use std::io::BufReader;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use sluice_detect::Engine;
 use sluice_extract::Limits;
 use sluice_pipeline::{classify, ObjectHint};
+
+#[path = "common/bulk_files.rs"]
+mod bulk_files;
 
 /// The yardstick's patterns: the kinds of detectors a regex-based scanner runs (ASCII
 /// classes and boundaries, as such tools write them). Its speed, not its findings, is used.
@@ -86,14 +89,7 @@ fn main() {
     let t_compile = std::time::Instant::now();
     engine.compile_all();
     let compile = t_compile.elapsed();
-    let mut files: Vec<PathBuf> = walk(&dir);
-    files.retain(|p| {
-        !matches!(
-            p.file_name().and_then(|n| n.to_str()),
-            Some("labels.jsonl" | "manifest.json" | "values.jsonl")
-        )
-    });
-    files.sort();
+    let files = bulk_files::bulk_files(&dir);
     let limits = Limits::default();
     let (secs, bytes, findings) = sluice_pass(&engine, &files, &limits);
     println!("engine build:   {:.1} ms ({} rules)", build.as_secs_f64() * 1e3, engine.rules().len());
@@ -200,20 +196,4 @@ fn median(sorted: &[f64]) -> f64 {
     } else {
         (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
     }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read_dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }

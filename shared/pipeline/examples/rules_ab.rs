@@ -9,7 +9,7 @@
 //! line end. A shared VM runs the same binary 1.5x faster in some minutes than in others;
 //! both catalogs run in the same seconds, so the per-round ratio is what tells a change
 //! (docs/perf). Prints each catalog's MB/s and occurrences, and the ratio B/A.
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::Instant;
 
 use sluice_detect::config::AllowList;
@@ -17,6 +17,9 @@ use sluice_detect::rule::{builtin_specs, CompiledRule, RuleSpec};
 use sluice_detect::Engine;
 use sluice_extract::Limits;
 use sluice_pipeline::{classify, ObjectHint};
+
+#[path = "../benches/common/bulk_files.rs"]
+mod bulk_files;
 
 #[derive(serde::Deserialize)]
 struct Replacements {
@@ -53,20 +56,7 @@ fn main() {
     };
     let engines = [catalog(false), catalog(true)];
 
-    let mut files = Vec::new();
-    let mut stack = vec![PathBuf::from(dir)];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("read folder") {
-            let path = entry.expect("folder entry").path();
-            let name = path.to_string_lossy();
-            if path.is_dir() {
-                stack.push(path);
-            } else if !name.ends_with("manifest.json") && !name.ends_with("labels.jsonl") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    let files = bulk_files::bulk_files(Path::new(dir));
     let inputs: Vec<(String, Vec<u8>)> = files
         .iter()
         .map(|p| {
