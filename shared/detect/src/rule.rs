@@ -301,21 +301,31 @@ impl CompiledRule {
                 return false;
             }
         }
-        let norm = normalize_value(value);
-        if !self.suppress.is_empty() && self.suppress.contains(&norm) {
+        // Normalized only for a rule with suppressions: a token's value is hundreds of
+        // characters, and upper-casing it into a new string cost more than its validator.
+        if !self.suppress.is_empty() && self.suppress.contains(&normalize_value(value)) {
             return false;
         }
-        let digits = norm.bytes().filter(u8::is_ascii_digit).count();
-        if self.origin == Origin::Managed && digits >= 4 && norm.bytes().all(|b| b == b'0') {
-            return false;
-        }
-        true
+        self.origin != Origin::Managed || !is_zero_placeholder(value)
     }
 
     /// Custom identifiers drop a match that contains an ignore word (case-sensitive).
     pub(crate) fn ignored(&self, matched: &str) -> bool {
         self.custom.as_ref().is_some_and(|c| c.ignore_words.iter().any(|w| matched.contains(w.as_str())))
     }
+}
+
+/// Whether a value's letters and digits are all `0`, four or more of them (`000-00-0000`):
+/// a placeholder, not an ID.
+fn is_zero_placeholder(value: &str) -> bool {
+    let mut zeros = 0;
+    for c in value.chars().filter(|c| c.is_alphanumeric()) {
+        if c != '0' {
+            return false;
+        }
+        zeros += 1;
+    }
+    zeros >= 4
 }
 
 /// A rule's regex, compiled on first use and then shared by every thread.
@@ -476,5 +486,13 @@ mod tests {
         assert!(err("[A-Za-z]", "[A-Z]+").contains("\\x80"), "bytes outside ASCII left out");
         assert!(err(r"[A-Za-z\x80-\xff]", r"\b[A-Z]+").contains("looks around"), "a word boundary");
         assert!(err(r"[A-Za-z\x80-\xff]", r"[A-Z]+$").contains("looks around"), "an end anchor");
+    }
+
+    #[test]
+    fn values_of_zeros_are_placeholders() {
+        use super::is_zero_placeholder as zeros;
+        assert!(zeros("000-00-0000") && zeros("0000") && zeros("00 00"));
+        assert!(!zeros("000") && !zeros("000-00-0001") && !zeros("0000a") && !zeros("O000"));
+        assert!(!zeros(""), "no letters or digits");
     }
 }
