@@ -110,7 +110,8 @@ impl CustomIdentifierSpec {
             check_len(&format!("{at}.description"), d, 1, 512)?;
         }
         check_len(&format!("{at}.regex"), &self.regex, 1, MAX_REGEX)?;
-        let regex = Regex::new(&self.regex).map_err(|e| config_err(format!("{at}.regex"), e.to_string()))?;
+        let regex = regex_automata::meta::Regex::new(&self.regex)
+            .map_err(|e| config_err(format!("{at}.regex"), e.to_string()))?;
         if regex.is_match("") {
             return Err(config_err(format!("{at}.regex"), "matches the empty string"));
         }
@@ -164,7 +165,7 @@ impl CustomIdentifierSpec {
             category: Category::CustomIdentifier,
             origin: Origin::Custom,
             severity,
-            regex: crate::rule::LazyRegex::compiled(regex),
+            regex: crate::rule::LazyRegex::compiled(&self.regex, regex),
             has_value_group: false,
             keywords: self.keywords.iter().flat_map(|k| keyword_variants(k)).collect(),
             keyword_required: !self.keywords.is_empty(),

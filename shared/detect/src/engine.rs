@@ -12,6 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use regex_automata::{Anchored, Input};
 use sluice_finding::{Category, IdentifierInfo, SeverityRule};
 
 use crate::config::{AllowList, DetectionConfig, Selector};
@@ -797,11 +798,12 @@ impl Engine {
         let rule = &self.rules[rule_idx as usize];
         let needs_keyword = rule.keyword_required && !in_context;
         let regex = rule.regex.get();
+        let mut caps = regex.create_captures();
         for &(ws, we) in windows {
             let hay = &text[..we];
             let mut pos = ws;
             while pos < we {
-                let Some(whole) = regex.find_at(hay, pos) else { break };
+                let Some(whole) = regex.search(&Input::new(hay).range(pos..)) else { break };
                 pos = if whole.end() > whole.start() {
                     whole.end()
                 } else {
@@ -816,9 +818,11 @@ impl Engine {
                 if key.rejected() {
                     continue;
                 }
-                // From the match's start the leftmost-first search finds that same match.
-                let Some(caps) = regex.captures_at(hay, whole.start()) else { continue };
-                debug_assert_eq!(caps.get(0).map(|m| m.range()), Some(whole.range()));
+                // Anchored at the match and ending where it ends, the leftmost-first search
+                // takes the same path through the pattern, so its groups are the match's.
+                let span = Input::new(hay).span(whole.range()).anchored(Anchored::Yes);
+                regex.search_captures(&span, &mut caps);
+                debug_assert_eq!(caps.get_match().map(|m| m.range()), Some(whole.range()));
                 let Some((vs, ve)) = rule.value_span(&caps) else { continue };
                 if needs_keyword {
                     let ok = match &rule.custom {
@@ -830,7 +834,7 @@ impl Engine {
                     }
                 }
                 let value = &text[vs..ve];
-                if rule.ignored(whole.as_str()) {
+                if rule.ignored(&hay[whole.range()]) {
                     continue;
                 }
                 if !rule.accepts_value(value) {

@@ -65,7 +65,7 @@ pub fn scan_rule(rule: &CompiledRule, text: &str, context: &[&str]) -> Vec<(usiz
     let hits = if rule.keyword_required && !in_context { keyword_hits(rule, text) } else { Vec::new() };
     let mut out = Vec::new();
     for caps in rule.regex.get().captures_iter(text) {
-        let whole = caps.get(0).unwrap();
+        let whole = caps.get_match().expect("a match");
         let Some((vs, ve)) = rule.value_span(&caps) else { continue };
         if rule.keyword_required && !in_context {
             let ok = match &rule.custom {
@@ -76,7 +76,7 @@ pub fn scan_rule(rule: &CompiledRule, text: &str, context: &[&str]) -> Vec<(usiz
                 continue;
             }
         }
-        if rule.ignored(whole.as_str()) || !rule.accepts_value(&text[vs..ve]) {
+        if rule.ignored(&text[whole.range()]) || !rule.accepts_value(&text[vs..ve]) {
             continue;
         }
         out.push((vs, ve));

@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use regex::Regex;
+use regex_automata::meta::Regex;
+use regex_automata::util::captures::Captures;
 use serde::Deserialize;
 use sluice_finding::{Category, Severity, SeverityRow, SeverityRule};
 
@@ -289,9 +290,10 @@ impl CompiledRule {
     }
 
     /// The span of the value inside a regex match: the `value` group when the rule has one.
-    pub(crate) fn value_span(&self, caps: &regex::Captures<'_>) -> Option<(usize, usize)> {
-        let m = if self.has_value_group { caps.name("value")? } else { caps.get(0)? };
-        Some((m.start(), m.end()))
+    pub(crate) fn value_span(&self, caps: &Captures) -> Option<(usize, usize)> {
+        let group = if self.has_value_group { self.regex.value_group()? } else { 0 };
+        let m = caps.get_group(group)?;
+        Some((m.start, m.end))
     }
 
     /// Validator, suppressions and Sluice's global rule that all-zero IDs are placeholders.
@@ -301,12 +303,29 @@ impl CompiledRule {
                 return false;
             }
         }
-        // Normalized only for a rule with suppressions: a token's value is hundreds of
-        // characters, and upper-casing it into a new string cost more than its validator.
-        if !self.suppress.is_empty() && self.suppress.contains(&normalize_value(value)) {
+        if self.is_suppressed(value) {
             return false;
         }
         self.origin != Origin::Managed || !is_zero_placeholder(value)
+    }
+
+    /// Whether the value is one of the rule's documentation examples ([`normalize_value`]'s
+    /// form). An ASCII value is normalized on the stack: a string built for every candidate
+    /// token cost more than its validator (18% of scanning log lines that hold a Stripe key).
+    fn is_suppressed(&self, value: &str) -> bool {
+        if self.suppress.is_empty() {
+            return false;
+        }
+        let mut buf = [0u8; 128];
+        if !value.is_ascii() || value.len() > buf.len() {
+            return self.suppress.contains(&normalize_value(value));
+        }
+        let mut n = 0;
+        for b in value.bytes().filter(u8::is_ascii_alphanumeric) {
+            buf[n] = b.to_ascii_uppercase();
+            n += 1;
+        }
+        self.suppress.contains(std::str::from_utf8(&buf[..n]).expect("ASCII letters and digits"))
     }
 
     /// Custom identifiers drop a match that contains an ignore word (case-sensitive).
@@ -329,10 +348,15 @@ fn is_zero_placeholder(value: &str) -> bool {
 }
 
 /// A rule's regex, compiled on first use and then shared by every thread.
+///
+/// `regex_automata`'s meta regex (what the `regex` crate wraps) rather than the `regex`
+/// crate's: a rule's value group is found by an anchored search over the match already found
+/// (the `regex` crate's `captures_at` searches for the match again first, two more passes of
+/// its automata over every candidate).
 #[derive(Debug)]
 pub struct LazyRegex {
     pattern: String,
-    compiled: OnceLock<Regex>,
+    compiled: OnceLock<(Regex, Option<usize>)>,
 }
 
 impl LazyRegex {
@@ -342,13 +366,26 @@ impl LazyRegex {
 
     /// Already compiled (custom identifiers are compiled when the configuration is read, so
     /// that a bad pattern is an error before any scan).
-    pub fn compiled(regex: Regex) -> LazyRegex {
-        LazyRegex { pattern: regex.as_str().to_string(), compiled: OnceLock::from(regex) }
+    pub fn compiled(pattern: &str, regex: Regex) -> LazyRegex {
+        let value = value_group(&regex);
+        LazyRegex { pattern: pattern.to_string(), compiled: OnceLock::from((regex, value)) }
     }
 
     pub fn get(&self) -> &Regex {
+        &self.compiled_pair().0
+    }
+
+    /// The index of the `value` group, if the pattern has one.
+    pub fn value_group(&self) -> Option<usize> {
+        self.compiled_pair().1
+    }
+
+    fn compiled_pair(&self) -> &(Regex, Option<usize>) {
         self.compiled.get_or_init(|| {
-            Regex::new(&self.pattern).unwrap_or_else(|e| panic!("built-in pattern fails to compile: {e}"))
+            let regex = Regex::new(&self.pattern)
+                .unwrap_or_else(|e| panic!("built-in pattern fails to compile: {e}"));
+            let value = value_group(&regex);
+            (regex, value)
         })
     }
 
@@ -357,14 +394,10 @@ impl LazyRegex {
     }
 }
 
-/// A built-in pattern with `\d` read as `[0-9]` and `\b` as an ASCII word boundary.
-///
-/// The regex crate reads both as Unicode by default: every decimal digit of every script, and
-/// word characters of every script. Compiled, that made the rules' automata ~2.5 times larger
-/// (all 260 compiled took 108 MB instead of 43 MB, past the scanner's memory budget), for no
-/// gain: every validator reads ASCII digits, and Macie's identifiers are ASCII digits. Rules
-/// that need letters of other scripts say so with `\p{…}` classes, which stay as they are.
-/// Custom identifiers keep the user's pattern untouched.
+fn value_group(regex: &Regex) -> Option<usize> {
+    regex.group_info().to_index(regex_automata::PatternID::ZERO, "value")
+}
+
 /// The bytes of an `inner_bytes` class, as a table; and a check that the rule's pattern
 /// looks at nothing around its match but the text's start (a look-around at a window's end
 /// would see the window's end instead of the byte there).
@@ -407,6 +440,14 @@ fn collect_looks(hir: &regex_syntax::hir::Hir, out: &mut Vec<regex_syntax::hir::
     }
 }
 
+/// A built-in pattern with `\d` read as `[0-9]` and `\b` as an ASCII word boundary.
+///
+/// The regex crate reads both as Unicode by default: every decimal digit of every script, and
+/// word characters of every script. Compiled, that made the rules' automata ~2.5 times larger
+/// (all 260 compiled took 108 MB instead of 43 MB, past the scanner's memory budget), for no
+/// gain: every validator reads ASCII digits, and Macie's identifiers are ASCII digits. Rules
+/// that need letters of other scripts say so with `\p{…}` classes, which stay as they are.
+/// Custom identifiers keep the user's pattern untouched.
 pub(crate) fn ascii_digits_and_boundaries(pattern: &str) -> String {
     // A pattern about letters of other scripts (`\p{Lu}`, `Ñ`) keeps Unicode word boundaries:
     // `\bÉmile` must still start at a word.
@@ -494,5 +535,27 @@ mod tests {
         assert!(zeros("000-00-0000") && zeros("0000") && zeros("00 00"));
         assert!(!zeros("000") && !zeros("000-00-0001") && !zeros("0000a") && !zeros("O000"));
         assert!(!zeros(""), "no letters or digits");
+    }
+
+    #[test]
+    fn suppressions_match_as_normalized_on_either_path() {
+        let spec =
+            super::builtin_specs().unwrap().into_iter().find(|s| s.id == "STRIPE_CREDENTIALS").unwrap();
+        let rule = super::CompiledRule::from_spec(&spec).unwrap();
+        let example = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
+        assert!(rule.is_suppressed(example));
+        assert!(rule.is_suppressed("SK-TEST-4EC39HQLYJWDARJTT1ZDP7DC"), "case and separators");
+        assert!(!rule.is_suppressed("sk_test_4eC39HqLyjWDarjtT1zdp7dd"));
+        // Outside ASCII, and longer than the stack buffer: the allocating path, same answer.
+        assert!(rule.is_suppressed("sk_test_4eC39HqLyjWDarjtT1zdp7dc\u{00a0}"));
+        assert!(rule.is_suppressed(&format!("{example}{}", "-".repeat(200))));
+        assert!(!rule.is_suppressed(&format!("{example}{}x", "-".repeat(200))));
+        for value in [example, "sk_test_x", "é", &"9".repeat(300)] {
+            assert_eq!(
+                rule.is_suppressed(value),
+                rule.suppress.contains(&super::normalize_value(value)),
+                "{value}"
+            );
+        }
     }
 }
