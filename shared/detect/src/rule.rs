@@ -394,6 +394,7 @@ impl LazyRegex {
     }
 }
 
+/// The index of a compiled pattern's group named `value`.
 fn value_group(regex: &Regex) -> Option<usize> {
     regex.group_info().to_index(regex_automata::PatternID::ZERO, "value")
 }
