@@ -798,7 +798,8 @@ impl Engine {
         let rule = &self.rules[rule_idx as usize];
         let needs_keyword = rule.keyword_required && !in_context;
         let regex = rule.regex.get();
-        let mut caps = regex.create_captures();
+        // Made at the first candidate: most runs find none.
+        let mut caps = None;
         for &(ws, we) in windows {
             let hay = &text[..we];
             let mut pos = ws;
@@ -821,9 +822,10 @@ impl Engine {
                 // Anchored at the match and ending where it ends, the leftmost-first search
                 // takes the same path through the pattern, so its groups are the match's.
                 let span = Input::new(hay).span(whole.range()).anchored(Anchored::Yes);
-                regex.search_captures(&span, &mut caps);
+                let caps = caps.get_or_insert_with(|| regex.create_captures());
+                regex.search_captures(&span, caps);
                 debug_assert_eq!(caps.get_match().map(|m| m.range()), Some(whole.range()));
-                let Some((vs, ve)) = rule.value_span(&caps) else { continue };
+                let Some((vs, ve)) = rule.value_span(caps) else { continue };
                 if needs_keyword {
                     let ok = match &rule.custom {
                         Some(c) => keyword_precedes(text, keyword_hits, whole.end(), c.max_match_distance),
