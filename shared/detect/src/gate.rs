@@ -413,9 +413,10 @@ impl Gate {
 /// Why: a step of the lazy DFA loads the text's byte, its byte class and the transition, and
 /// checks the index against the table's length. Three loads a byte are the floor of such a
 /// loop whatever the table (four walks over a single state, always in the first-level cache,
-/// run as slowly as the gate), so the mirror drops two of them: rows indexed by the byte need
-/// no class, and [`mirror_run`] reads each walk's text eight bytes at a time (the walks then
-/// took 25% fewer samples; docs/measurements.md, session 11).
+/// run as slowly as the gate), so the mirror drops the class and the check: rows indexed by
+/// the byte need no class, and [`mirror_run`] takes each walk's text in blocks of eight bytes,
+/// checked once a block (the walks then took 25% fewer samples; docs/measurements.md,
+/// session 11).
 ///
 /// An entry is the target state's number with the high bit set (the state's row offset with
 /// [`KNOWN`] set, shifted down eight bits), or 0: not copied yet, or a transition the lazy DFA
@@ -548,11 +549,13 @@ fn entry(row: u32, byte: u8) -> usize {
 }
 
 /// Steps every walk (`cur`: their mirror states) over its part while every entry is copied;
-/// returns how many bytes each walked. The parts are read eight bytes at a time.
+/// returns how many bytes each walked. The parts are taken eight bytes at a time.
 ///
 /// Kept out of line, as [`Gate::untagged_run`] is: it is entered once per run of copied
 /// transitions.
 #[inline(never)]
+// `k` indexes every walk's block, not one array an iterator could stand for.
+#[allow(clippy::needless_range_loop)]
 fn mirror_run<const W: usize>(rows: &[u16; MIRROR_ENTRIES], cur: &mut [u32; W], parts: [&[u8]; W]) -> usize {
     let mut now = *cur;
     let len = parts.iter().map(|p| p.len()).min().unwrap_or(0);
@@ -563,15 +566,19 @@ fn mirror_run<const W: usize>(rows: &[u16; MIRROR_ENTRIES], cur: &mut [u32; W], 
     let all_known = |next: &[u32; W]| next.iter().fold(KNOWN, |acc, &e| acc & e) != 0;
     let mut i = 0;
     while i + 8 <= len {
-        let words: [u64; W] =
-            std::array::from_fn(|j| u64::from_le_bytes(parts[j][i..i + 8].try_into().expect("eight bytes")));
+        // Each walk's next eight bytes as an array, each byte loaded on its own: one word per
+        // walk shifted byte by byte held five more registers and spent an ALU operation a
+        // byte, which the VM's slow spells (another thread on the core) made the gate's cost
+        // (1.07-1.13 in slow rounds, ~1.0 in fast ones, alternating in one process).
+        let blocks: [&[u8; 8]; W] =
+            std::array::from_fn(|j| parts[j][i..i + 8].try_into().expect("eight bytes"));
         // Eight steps, then one check: a walk that meets an entry not copied goes to row 0,
         // whose entries are all 0, and stays there, so a walk that left the mirror anywhere
         // in the eight ends outside it. Only then are the eight stepped again one by one, to
         // find where (1.02 on the whole path against a check at every step).
         let mut next = now;
         for k in 0..8 {
-            next = step(&next, std::array::from_fn(|j| (words[j] >> (8 * k)) as u8));
+            next = step(&next, std::array::from_fn(|j| blocks[j][k]));
         }
         if all_known(&next) {
             now = next;
@@ -579,7 +586,7 @@ fn mirror_run<const W: usize>(rows: &[u16; MIRROR_ENTRIES], cur: &mut [u32; W], 
             continue;
         }
         for k in 0..8 {
-            let next = step(&now, std::array::from_fn(|j| (words[j] >> (8 * k)) as u8));
+            let next = step(&now, std::array::from_fn(|j| blocks[j][k]));
             if !all_known(&next) {
                 *cur = now;
                 return i + k;
