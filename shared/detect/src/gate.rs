@@ -568,8 +568,9 @@ fn mirror_run<const W: usize>(rows: &[u16; MIRROR_ENTRIES], cur: &mut [u32; W], 
     while i + 8 <= len {
         // Each walk's next eight bytes as an array, each byte loaded on its own: one word per
         // walk shifted byte by byte held five more registers and spent an ALU operation a
-        // byte, which the VM's slow spells (another thread on the core) made the gate's cost
-        // (1.07-1.13 in slow rounds, ~1.0 in fast ones, alternating in one process).
+        // byte, which cost most in the VM's slow spells, when the core's throughput rather
+        // than load latency bounds the walks (1.07-1.13 in slow rounds, ~1.0 in fast ones,
+        // alternating in one process).
         let blocks: [&[u8; 8]; W] =
             std::array::from_fn(|j| parts[j][i..i + 8].try_into().expect("eight bytes"));
         // Eight steps, then one check: a walk that meets an entry not copied goes to row 0,
