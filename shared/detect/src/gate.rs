@@ -423,8 +423,8 @@ impl Gate {
 /// tags (a match, an unbuilt or dead state), which the walks take through the lazy DFA as
 /// before. Entries of 16 bits rather than the row offsets themselves: half the table, so
 /// twice the transitions a cache line holds (the walks wait on those loads; 1.046 and 1.070
-/// on the whole path, alternating in one process, session 12). The lazy DFA's state IDs are void once its cache is
-/// cleared, and the mirror starts over then ([`Mirror::sync`]).
+/// on the whole path, alternating in one process, session 12). The lazy DFA's state IDs are
+/// void once its cache is cleared, and the mirror starts over then ([`Mirror::sync`]).
 struct Mirror {
     /// 256 entries a state (row 0 stands for no state).
     rows: Box<[u16; MIRROR_ENTRIES]>,
