@@ -2,6 +2,7 @@
 //!
 //!     cargo bench -p sluice-pipeline --bench throughput -- /tmp/bulk
 //!     cargo bench -p sluice-pipeline --bench throughput -- /tmp/bulk --against-reference 9
+//!     cargo bench -p sluice-pipeline --bench throughput -- /tmp/bulk --cold-against-reference 9
 //!     cargo bench -p sluice-pipeline --bench throughput -- /tmp/bulk --passes 5   # steady state, for a profiler
 //!
 //! Streams every file under the folder through `classify` (sniffing, decoding, extraction,
@@ -16,6 +17,11 @@
 //! run in the same seconds, so their ratio moves far less than either speed. It still moves
 //! (0.76–0.99 in session 11: slow minutes slow Sluice more than the yardstick), so a change
 //! is measured by alternating both versions in one process (docs/perf).
+//!
+//! Those rounds are warm: the engine and the yardstick have each made a pass, so their lazy
+//! automata have built the states the text leads to. `--cold-against-reference N` times
+//! first passes instead, a new engine and a new yardstick each round: what a new scanner
+//! does over its first objects, and how the figures (runs of a tool) were taken.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -74,13 +80,17 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = args.iter().find(|a| !a.starts_with("--") && a.parse::<usize>().is_err()).map(PathBuf::from);
     let Some(dir) = dir else {
-        eprintln!("usage: cargo bench -p sluice-pipeline --bench throughput -- DIR [--passes N] [--against-reference N]");
+        eprintln!("usage: cargo bench -p sluice-pipeline --bench throughput -- DIR [--passes N] [--against-reference N] [--cold-against-reference N]");
         eprintln!("(no folder given: nothing measured)");
         return;
     };
     let rounds = args
         .iter()
         .position(|a| a == "--against-reference")
+        .map(|i| args.get(i + 1).and_then(|n| n.parse::<usize>().ok()).unwrap_or(9));
+    let cold_rounds = args
+        .iter()
+        .position(|a| a == "--cold-against-reference")
         .map(|i| args.get(i + 1).and_then(|n| n.parse::<usize>().ok()).unwrap_or(9));
     let t0 = Instant::now();
     let engine = Engine::builtin().expect("engine builds");
@@ -109,6 +119,9 @@ fn main() {
     }
     if let Some(rounds) = rounds {
         against_reference(&engine, &files, &limits, rounds);
+    }
+    if let Some(rounds) = cold_rounds {
+        cold_against_reference(&files, &limits, rounds);
     }
 }
 
@@ -147,27 +160,65 @@ fn reference_pass(reference: &regex::bytes::Regex, files: &[PathBuf]) -> (f64, u
     (t.elapsed().as_secs_f64(), bytes)
 }
 
-fn against_reference(engine: &Engine, files: &[PathBuf], limits: &Limits, rounds: usize) {
+fn reference_regex() -> regex::bytes::Regex {
     let fused = REFERENCE_PATTERNS.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
-    let reference = regex::bytes::RegexBuilder::new(&fused)
+    regex::bytes::RegexBuilder::new(&fused)
         .unicode(false)
         .size_limit(64 << 20)
         .dfa_size_limit(64 << 20)
         .build()
-        .expect("the yardstick compiles");
+        .expect("the yardstick compiles")
+}
+
+/// Warm rounds: one engine and one yardstick, each having made a pass already (its lazy
+/// automata's states built), then both timed over the same files in each round.
+fn against_reference(engine: &Engine, files: &[PathBuf], limits: &Limits, rounds: usize) {
+    let reference = reference_regex();
     reference_pass(&reference, files); // its lazy DFA's states, as Sluice's were built above
-    let (mut ours, mut theirs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..rounds {
-        // Alternate which goes first, so neither always meets the same part of a slow minute.
-        let (a, b) = if round % 2 == 0 {
-            let a = sluice_pass(engine, files, limits);
-            (a, reference_pass(&reference, files))
+    println!("warm rounds (automata built by an earlier pass):");
+    compare(rounds, |sluice_first| {
+        let sluice = || sluice_pass(engine, files, limits);
+        let yardstick = || reference_pass(&reference, files);
+        if sluice_first {
+            let a = sluice();
+            (a, yardstick())
         } else {
-            let b = reference_pass(&reference, files);
-            (sluice_pass(engine, files, limits), b)
-        };
+            let b = yardstick();
+            (sluice(), b)
+        }
+    });
+}
+
+/// Cold rounds: each round builds a new engine and a new yardstick (untimed) and times each
+/// one's first pass, so both pay for the lazy automata's states as they meet the text (a
+/// new scanner's first objects; the figures are runs of a tool, cold).
+fn cold_against_reference(files: &[PathBuf], limits: &Limits, rounds: usize) {
+    println!("cold rounds (a new engine and a new yardstick each round):");
+    compare(rounds, |sluice_first| {
+        let engine = Engine::builtin().expect("engine builds");
+        engine.compile_all();
+        let reference = reference_regex();
+        let sluice = || sluice_pass(&engine, files, limits);
+        let yardstick = || reference_pass(&reference, files);
+        if sluice_first {
+            let a = sluice();
+            (a, yardstick())
+        } else {
+            let b = yardstick();
+            (sluice(), b)
+        }
+    });
+}
+
+/// Runs `rounds` rounds of `round(sluice_first)` (Sluice's and the yardstick's passes, as
+/// seconds and bytes) and prints each round's speeds and their ratio, then the medians.
+fn compare(rounds: usize, mut round: impl FnMut(bool) -> ((f64, u64, u64), (f64, u64))) {
+    let (mut ours, mut theirs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for n in 0..rounds {
+        // Alternate which goes first, so neither always meets the same part of a slow minute.
+        let (a, b) = round(n % 2 == 0);
         let (s, r) = (a.1 as f64 / 1e6 / a.0, b.1 as f64 / 1e6 / b.0);
-        println!("round {:>2}: sluice {s:6.1} MB/s, reference {r:6.1} MB/s, ratio {:.3}", round + 1, s / r);
+        println!("round {:>2}: sluice {s:6.1} MB/s, reference {r:6.1} MB/s, ratio {:.3}", n + 1, s / r);
         ours.push(s);
         theirs.push(r);
         ratios.push(s / r);
