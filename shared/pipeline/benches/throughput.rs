@@ -177,15 +177,7 @@ fn against_reference(engine: &Engine, files: &[PathBuf], limits: &Limits, rounds
     reference_pass(&reference, files); // its lazy DFA's states, as Sluice's were built above
     println!("warm rounds (automata built by an earlier pass):");
     compare(rounds, |sluice_first| {
-        let sluice = || sluice_pass(engine, files, limits);
-        let yardstick = || reference_pass(&reference, files);
-        if sluice_first {
-            let a = sluice();
-            (a, yardstick())
-        } else {
-            let b = yardstick();
-            (sluice(), b)
-        }
+        in_order(sluice_first, || sluice_pass(engine, files, limits), || reference_pass(&reference, files))
     });
 }
 
@@ -198,16 +190,19 @@ fn cold_against_reference(files: &[PathBuf], limits: &Limits, rounds: usize) {
         let engine = Engine::builtin().expect("engine builds");
         engine.compile_all();
         let reference = reference_regex();
-        let sluice = || sluice_pass(&engine, files, limits);
-        let yardstick = || reference_pass(&reference, files);
-        if sluice_first {
-            let a = sluice();
-            (a, yardstick())
-        } else {
-            let b = yardstick();
-            (sluice(), b)
-        }
+        in_order(sluice_first, || sluice_pass(&engine, files, limits), || reference_pass(&reference, files))
     });
+}
+
+/// Runs Sluice's pass and the yardstick's, Sluice's first or second.
+fn in_order<A, B>(sluice_first: bool, sluice: impl FnOnce() -> A, yardstick: impl FnOnce() -> B) -> (A, B) {
+    if sluice_first {
+        let a = sluice();
+        (a, yardstick())
+    } else {
+        let b = yardstick();
+        (sluice(), b)
+    }
 }
 
 /// Runs `rounds` rounds of `round(sluice_first)` (Sluice's and the yardstick's passes, as
