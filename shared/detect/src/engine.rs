@@ -1146,6 +1146,27 @@ mod tests {
         merged
     }
 
+    /// A rule in the gate pass runs on the lines around each end of its gate matches, as far
+    /// back as its longest match (`max_len`, or its pattern's own bound when longer). A
+    /// pattern that can match without bound could start before that, on the same line, and
+    /// the rule would then search from inside a match it would have taken whole (a card
+    /// number inside an IBAN). So each such pattern is bounded, or says why it need not be.
+    #[test]
+    fn the_gates_rules_have_bounded_matches() {
+        // Its opening cannot match inside its own dotted runs, so no match starts within one.
+        let unbounded_by_design = ["SLUICE_IPV4_ADDRESS"];
+        for spec in builtin_specs().unwrap() {
+            let rule = CompiledRule::from_spec(&spec).unwrap();
+            let in_gate = !rule.keyword_required
+                && rule.anchors.is_empty()
+                && rule.trigger.is_none()
+                && rule.inner_bytes.is_none();
+            if in_gate && !unbounded_by_design.contains(&spec.id.as_str()) {
+                assert!(longest_match(rule.regex.as_str()).is_some(), "{}: unbounded pattern", spec.id);
+            }
+        }
+    }
+
     #[test]
     fn line_windows_are_each_windows_lines_merged() {
         let mut next = numbers(0x2545_f491_4f6c_dd1du64);
