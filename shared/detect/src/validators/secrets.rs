@@ -339,7 +339,16 @@ pub fn is_placeholder_secret(v: &str) -> bool {
     if ident(v) && (v.contains('.') || v.contains('_')) && !v.bytes().any(|b| b.is_ascii_digit()) {
         return true;
     }
-    if ident(v) && ["pass", "pwd", "secret", "token", "key", "cred"].iter().any(|w| lower.contains(w)) {
+    // A name in code (`dbPassword`, `api_token`), unless a digit stands for a letter inside
+    // a word (`S3cretPassw0rd`): people write passwords so, names in code are rarely spelt so.
+    let leet = v
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0].is_ascii_alphabetic() && w[1].is_ascii_digit() && w[2].is_ascii_alphabetic());
+    if ident(v)
+        && !leet
+        && ["pass", "pwd", "secret", "token", "key", "cred"].iter().any(|w| lower.contains(w))
+    {
         return true;
     }
     let word: String = lower.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
