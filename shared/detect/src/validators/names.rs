@@ -12,6 +12,7 @@ use super::Validator;
 pub(super) const VALIDATORS: &[(&str, Validator)] = &[
     ("full_name", full_name),
     ("labelled_name", labelled_name),
+    ("keyworded_name", keyworded_name),
     ("address_us", address_us),
     ("address_ca", address_ca),
     ("address_uk", address_uk),
@@ -506,6 +507,20 @@ fn labelled_name(v: &str) -> bool {
         return false;
     }
     in_set(first_names(), first) || in_set(surnames(), last)
+}
+
+/// A full name where a keyword or its field says a person's name stands (`customer_name`,
+/// "full name"): two to four words, none of them an everyday, place or company word, nor a
+/// stand-in for a name. No name list is asked: the keyword is the evidence, and most of the
+/// world's names are on no list.
+fn keyworded_name(v: &str) -> bool {
+    const STAND_INS: &[&str] =
+        &["test", "unknown", "none", "null", "sample", "example", "anonymous", "guest", "redacted", "holder"];
+    let words: Vec<String> =
+        v.split_whitespace().map(fold).filter(|w| !PARTICLES.contains(&w.as_str())).collect();
+    (2..=4).contains(&words.len())
+        && words.iter().all(|w| w.chars().count() >= 2)
+        && !words.iter().flat_map(|w| w.split('-')).any(|w| is_stop(w) || STAND_INS.contains(&w))
 }
 
 // ---------------------------------------------------------------------------------------
