@@ -330,13 +330,34 @@ fn date_of_birth(v: &str) -> bool {
 }
 
 /// A decimal-degree pair: latitude within ±90, longitude within ±180, and not both zero.
+/// Two decimal degrees in the value, latitude then longitude, in range and not both zero:
+/// `41.9, -87.6`, `51.5007° N, 0.1246° W` (a hemisphere letter after a number, S or W, makes
+/// it negative), `48.858370&lon=2.294481` (the words between them are passed over).
 fn lat_long(v: &str) -> bool {
-    let parts: Vec<f64> = v
-        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| s.parse().ok())
-        .collect();
-    match parts.as_slice() {
+    let bytes = v.as_bytes();
+    let mut degrees: Vec<f64> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        if matches!(bytes[i], b'-' | b'+') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if !bytes[i].is_ascii_digit() {
+            i = start + 1;
+            continue;
+        }
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+            i += 1;
+        }
+        let Ok(mut x) = v[start..i].parse::<f64>() else { return false };
+        let hemisphere = v[i..].trim_start_matches([' ', '\u{b0}']).bytes().next();
+        match (degrees.len(), hemisphere) {
+            (0, Some(b'S' | b's')) | (1, Some(b'W' | b'w')) => x = -x,
+            _ => {}
+        }
+        degrees.push(x);
+    }
+    match degrees.as_slice() {
         [lat, lon] => lat.abs() <= 90.0 && lon.abs() <= 180.0 && (*lat != 0.0 || *lon != 0.0),
         _ => false,
     }
@@ -501,6 +522,12 @@ mod tests {
     fn coordinates() {
         // Macie's documented example pair.
         assert!(lat_long("41.948614,-87.655311"));
+        assert!(lat_long("51.5007\u{b0} N, 0.1246\u{b0} W"));
+        assert!(lat_long("33.8688S 151.2093E"));
+        assert!(lat_long("48.858370&lon=2.294481"));
+        assert!(!lat_long("48.858370&lon=182.294481"));
+        assert!(!lat_long("1.5.3, 2.0"));
+        assert!(!lat_long("41.9, -87.6, 12.0"));
         assert!(lat_long("-33.8688, 151.2093"));
         assert!(!lat_long("91.5,10.0"));
         assert!(!lat_long("45.0,181.2"));
