@@ -329,7 +329,6 @@ fn date_of_birth(v: &str) -> bool {
     }
 }
 
-/// A decimal-degree pair: latitude within ±90, longitude within ±180, and not both zero.
 /// Two decimal degrees in the value, latitude then longitude, in range and not both zero:
 /// `41.9, -87.6`, `51.5007° N, 0.1246° W` (a hemisphere letter after a number, S or W, makes
 /// it negative), `48.858370&lon=2.294481` (the words between them are passed over).
