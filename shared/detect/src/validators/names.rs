@@ -514,13 +514,78 @@ fn labelled_name(v: &str) -> bool {
 /// stand-in for a name. No name list is asked: the keyword is the evidence, and most of the
 /// world's names are on no list.
 fn keyworded_name(v: &str) -> bool {
-    const STAND_INS: &[&str] =
-        &["test", "unknown", "none", "null", "sample", "example", "anonymous", "guest", "redacted", "holder"];
+    // Stand-ins for a name, and the words of forms and labels: a value made of those is a
+    // label in Title Case (`Cardholder Verification Method`, `Full Name Field Required`).
+    const NOT_NAMES: &[&str] = &[
+        "test",
+        "unknown",
+        "none",
+        "null",
+        "sample",
+        "example",
+        "anonymous",
+        "guest",
+        "redacted",
+        "holder",
+        "cardholder",
+        "policyholder",
+        "full",
+        "first",
+        "last",
+        "middle",
+        "given",
+        "family",
+        "patient",
+        "employee",
+        "member",
+        "contact",
+        "beneficiary",
+        "insured",
+        "applicant",
+        "recipient",
+        "guarantor",
+        "kin",
+        "emergency",
+        "verification",
+        "method",
+        "field",
+        "required",
+        "optional",
+        "details",
+        "detail",
+        "information",
+        "info",
+        "number",
+        "address",
+        "email",
+        "phone",
+        "date",
+        "birth",
+        "signature",
+        "card",
+        "type",
+        "status",
+        "code",
+        "form",
+        "label",
+        "placeholder",
+        "value",
+        "enter",
+        "here",
+        "please",
+        "your",
+        "record",
+        "profile",
+        "data",
+    ];
     let words: Vec<String> =
         v.split_whitespace().map(fold).filter(|w| !PARTICLES.contains(&w.as_str())).collect();
+    // Every word with a vowel: acronyms in capitals (`EMV CVM`) mostly have none.
+    let voiced =
+        |w: &String| w.chars().any(|c| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y') || !c.is_ascii());
     (2..=4).contains(&words.len())
-        && words.iter().all(|w| w.chars().count() >= 2)
-        && !words.iter().flat_map(|w| w.split('-')).any(|w| is_stop(w) || STAND_INS.contains(&w))
+        && words.iter().all(|w| w.chars().count() >= 2 && voiced(w))
+        && !words.iter().flat_map(|w| w.split('-')).any(|w| is_stop(w) || NOT_NAMES.contains(&w))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -868,6 +933,31 @@ mod tests {
             "Dallas Texas",
         ] {
             assert!(!full_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_where_a_keyword_says_so() {
+        for ok in [
+            "Kwame Mensah",
+            "Priya Raghunathan",
+            "Nguyen Van Thanh",
+            "CHIAMAKA OKONKWO",
+            "Elisa van der Veen",
+        ] {
+            assert!(keyworded_name(ok), "{ok}");
+        }
+        for bad in [
+            "Kwame",
+            "Acme Holdings",
+            "Customer Support",
+            "Test User",
+            "Cardholder Verification Method",
+            "Field Required",
+            "EMV CVM",
+            "Main Street Springfield",
+        ] {
+            assert!(!keyworded_name(bad), "{bad}");
         }
     }
 
