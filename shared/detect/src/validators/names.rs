@@ -380,6 +380,11 @@ const PARTICLES: &[&str] = &[
     "la", "ter", "ten", "zu", "y", "e", "bin", "ibn", "al",
 ];
 
+/// A name's words, folded ([`fold`]), without the particles inside surnames.
+fn name_words(v: &str) -> Vec<String> {
+    v.split_whitespace().map(fold).filter(|w| !PARTICLES.contains(&w.as_str())).collect()
+}
+
 /// Lower-case with Latin diacritics folded to ASCII (é → e, ß → ss), and curly apostrophes
 /// made straight.
 fn fold(s: &str) -> String {
@@ -452,8 +457,7 @@ fn full_name(v: &str) -> bool {
         }
         (fold(f), fold(l.trim()), vec![fold(f), fold(l.trim())])
     } else {
-        let words: Vec<String> =
-            v.split_whitespace().map(fold).filter(|w| !PARTICLES.contains(&w.as_str())).collect();
+        let words = name_words(v);
         if words.len() < 2 {
             return false;
         }
@@ -494,8 +498,7 @@ fn full_name(v: &str) -> bool {
 /// only know its first word as a given name or its last as a surname, and no word may be a
 /// street, company or other stop word.
 fn labelled_name(v: &str) -> bool {
-    let words: Vec<String> =
-        v.split_whitespace().map(fold).filter(|w| !PARTICLES.contains(&w.as_str())).collect();
+    let words = name_words(v);
     let (Some(first), Some(last)) = (words.first(), words.last()) else { return false };
     if words.len() < 2 || first.len() < 2 || last.len() < 2 {
         return false;
@@ -578,8 +581,7 @@ fn keyworded_name(v: &str) -> bool {
         "profile",
         "data",
     ];
-    let words: Vec<String> =
-        v.split_whitespace().map(fold).filter(|w| !PARTICLES.contains(&w.as_str())).collect();
+    let words = name_words(v);
     // Every word with a vowel: acronyms in capitals (`EMV CVM`) mostly have none.
     let voiced =
         |w: &String| w.chars().any(|c| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y') || !c.is_ascii());
