@@ -84,14 +84,13 @@ fn main() {
         eprintln!("(no folder given: nothing measured)");
         return;
     };
-    let rounds = args
-        .iter()
-        .position(|a| a == "--against-reference")
-        .map(|i| args.get(i + 1).and_then(|n| n.parse::<usize>().ok()).unwrap_or(9));
-    let cold_rounds = args
-        .iter()
-        .position(|a| a == "--cold-against-reference")
-        .map(|i| args.get(i + 1).and_then(|n| n.parse::<usize>().ok()).unwrap_or(9));
+    // `FLAG N`: N rounds (9 when N is left out); `None` without the flag.
+    let rounds_of = |flag: &str| {
+        let at = args.iter().position(|a| a == flag)?;
+        Some(args.get(at + 1).and_then(|n| n.parse::<usize>().ok()).unwrap_or(9))
+    };
+    let rounds = rounds_of("--against-reference");
+    let cold_rounds = rounds_of("--cold-against-reference");
     let t0 = Instant::now();
     let engine = Engine::builtin().expect("engine builds");
     let build = t0.elapsed();
